@@ -1,0 +1,121 @@
+//! Accounts: the client set, its counts and the snapshot version, under the account lock.
+//!
+//! The account lock (`state`) plays the part of the NATS `a.mu`: a change to the client set and
+//! the version bump happen under it, and an event's snapshot reads counts and version under it.
+//! Lock order: a design's event lock (server-wide or per account) is always taken before the
+//! account lock, never after, and nothing else is locked while the account lock is held.
+//!
+//! `removed` is the fence of account removal. It is set under the design's event lock and the
+//! account lock, and every update checks it under the account lock before it pushes, so once the
+//! removal has set it, no update of the account can push.
+
+use std::collections::HashMap;
+
+use crate::client::{ClientId, ClientKind};
+use crate::design::Design;
+use crate::event::{AccountCounts, AccountName};
+use crate::sync::Mutex;
+
+/// Name of the global account, which never gets an event.
+pub const GLOBAL_ACCOUNT: &str = "$G";
+
+/// One account of a [`crate::Server`], shared by handle.
+pub struct Account<D: Design> {
+    pub(crate) name: AccountName,
+    pub(crate) is_global: bool,
+    /// FNV-1a hash of the name: selects the send-queue lane and the id stripe.
+    pub(crate) hash: u64,
+    pub(crate) state: Mutex<AccountState>,
+    pub(crate) slot: D::AccountSlot,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct AccountState {
+    pub(crate) clients: HashMap<ClientId, ClientKind>,
+    pub(crate) counts: AccountCounts,
+    pub(crate) removed: bool,
+}
+
+impl<D: Design> Account<D> {
+    pub(crate) fn new(name: AccountName) -> Self {
+        Account {
+            is_global: &*name == GLOBAL_ACCOUNT,
+            hash: fnv1a(name.as_bytes()),
+            name,
+            state: Mutex::new(AccountState::default()),
+            slot: D::AccountSlot::default(),
+        }
+    }
+
+    /// Name of the account.
+    pub fn name(&self) -> &AccountName {
+        &self.name
+    }
+
+    /// Returns true for the global account `$G`.
+    pub fn is_global(&self) -> bool {
+        self.is_global
+    }
+
+    /// Returns the current counts and version.
+    pub fn counts(&self) -> AccountCounts {
+        self.state.lock().counts
+    }
+
+    /// Returns true once the account has been removed from its server.
+    pub fn is_removed(&self) -> bool {
+        self.state.lock().removed
+    }
+
+    /// Sets the removal fence. The caller holds the design's event lock for this account.
+    pub(crate) fn fence(&self) {
+        self.state.lock().removed = true;
+    }
+}
+
+impl<D: Design> std::fmt::Debug for Account<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AccountState {
+    /// Adds a client and bumps the version. Returns the new version, or `None` if the client was
+    /// already present, in which case nothing changed.
+    pub(crate) fn add(&mut self, client: ClientId, kind: ClientKind) -> Option<u64> {
+        if self.clients.contains_key(&client) {
+            return None;
+        }
+        self.clients.insert(client, kind);
+        Some(self.count(kind, true))
+    }
+
+    /// Removes a client and bumps the version. Returns its kind and the new version, or `None` if
+    /// the client was absent, in which case nothing changed.
+    pub(crate) fn remove(&mut self, client: ClientId) -> Option<(ClientKind, u64)> {
+        let kind = self.clients.remove(&client)?;
+        Some((kind, self.count(kind, false)))
+    }
+
+    fn count(&mut self, kind: ClientKind, added: bool) -> u64 {
+        self.counts.counts.apply(kind, added);
+        if kind.is_internal() && added {
+            self.counts.internal += 1;
+        } else if kind.is_internal() {
+            self.counts.internal -= 1;
+        }
+        self.counts.version += 1;
+        self.counts.version
+    }
+}
+
+/// 64-bit FNV-1a hash.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    bytes.iter().fold(OFFSET_BASIS, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    })
+}

@@ -1,0 +1,113 @@
+//! Update designs: how an account-connections update (NATS `accConnsUpdate`) is serialized.
+//!
+//! Every design runs the same three steps for an update: take an event id, snapshot the account's
+//! counts and version under the account lock, push the event onto the send queue. Designs differ
+//! in which lock orders those steps and where the id comes from. Whatever the design, one
+//! account's snapshot and push happen under one lock hold, so two updates of that account cannot
+//! push in the opposite order of their snapshots.
+//!
+//! A design is a type implementing [`Design`]; the server, every model and every test are generic
+//! over it, and [`crate::for_each_design`] runs one scenario on each.
+
+mod global_lock;
+mod hybrid;
+
+pub use global_lock::GlobalLock;
+pub use hybrid::Hybrid;
+
+use crate::account::Account;
+use crate::nuid::{EventId, NuidKey};
+use crate::probe::Step;
+use crate::queue::Pushed;
+use crate::server::Core;
+use crate::event::AccountConnsEvent;
+
+/// What happened to the event of one update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// The send queue accepted the event; it will be delivered.
+    Accepted {
+        /// The event's id.
+        id: EventId,
+        /// The snapshot version the event carries (at least the change's own version).
+        version: u64,
+    },
+    /// No event: the global account `$G` never gets one.
+    GlobalAccount,
+    /// No event: eventing had stopped for shutdown before the update reached the queue. Counted
+    /// in [`crate::Stats::dropped_updates`].
+    Dropped,
+    /// No event: the send queue was closed for shutdown and rejected the push. Counted in
+    /// [`crate::Stats::rejected_pushes`].
+    Rejected,
+    /// No event: the account was removed before the update could push.
+    Fenced,
+}
+
+/// A way of serializing account-connections updates.
+pub trait Design: Sized + Send + Sync + 'static {
+    /// Name used in reports.
+    const NAME: &'static str;
+
+    /// True if ids come from the lock-free generator, so callers can race on a roll-over.
+    const LOCK_FREE_IDS: bool;
+
+    /// Server-wide state of the design.
+    type ServerSlot: Send + Sync;
+
+    /// Per-account state of the design.
+    type AccountSlot: Default + Send + Sync;
+
+    /// Creates the server-wide state.
+    fn server_slot(key: NuidKey) -> Self::ServerSlot;
+
+    /// Publishes the account's current counts (NATS `accConnsUpdate`).
+    fn publish(core: &Core<Self>, account: &Account<Self>) -> Delivery;
+
+    /// Fences the account off, so that no later update pushes an event for it.
+    fn fence(core: &Core<Self>, account: &Account<Self>);
+
+    /// Stops eventing at shutdown, before the send queue closes.
+    fn stop_eventing(core: &Core<Self>);
+}
+
+/// Snapshots the account and pushes its event. The caller holds the design's event lock for the
+/// account, which orders this account's snapshots and pushes alike.
+pub(crate) fn snapshot_and_push<D: Design>(
+    core: &Core<D>,
+    account: &Account<D>,
+    id: EventId,
+) -> Delivery {
+    let state = account.state.lock();
+    if state.removed {
+        drop(state);
+        core.record(Step::UpdateFencedOff {
+            account: account.name.clone(),
+        });
+        return Delivery::Fenced;
+    }
+
+    let snapshot = state.counts;
+    core.record(Step::SnapshotTaken {
+        account: account.name.clone(),
+        version: snapshot.version,
+    });
+    // Released before the push: later changes may proceed, and their own updates wait for the
+    // event lock this caller still holds.
+    drop(state);
+
+    let event = AccountConnsEvent {
+        id,
+        account: account.name.clone(),
+        counts: snapshot.counts,
+        version: snapshot.version,
+        timestamp: crate::sync::now(),
+    };
+    match core.queue.push(account.lane(core), event) {
+        Pushed::Accepted => Delivery::Accepted {
+            id,
+            version: snapshot.version,
+        },
+        Pushed::Rejected => Delivery::Rejected,
+    }
+}

@@ -1,0 +1,64 @@
+//! Typed errors of the public API.
+
+use crate::client::ClientId;
+
+/// Why a call on a [`crate::Server`] failed. A failed call changed nothing and sent nothing,
+/// except where a variant says otherwise.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// No account of that name is registered.
+    #[error("account {account:?} not found; register it first")]
+    UnknownAccount {
+        /// The name requested.
+        account: String,
+    },
+    /// An account of that name is already registered.
+    #[error("account {account:?} is already registered")]
+    DuplicateAccount {
+        /// The name requested.
+        account: String,
+    },
+    /// The account name is not usable.
+    #[error("invalid account name {account:?}: {reason}")]
+    InvalidAccountName {
+        /// The name requested.
+        account: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The global account cannot be removed.
+    #[error("the global account $G cannot be removed")]
+    GlobalAccountRemoval,
+    /// The account was removed. If the removal raced this call after the client set changed, the
+    /// change stays on the removed account, which no longer counts or sends anything.
+    #[error("account {account:?} was removed; its clients must move to a live account")]
+    AccountRemoved {
+        /// The removed account.
+        account: String,
+    },
+    /// The client is already connected to the account.
+    #[error("{client} is already connected to account {account:?}")]
+    DuplicateClient {
+        /// The account.
+        account: String,
+        /// The client.
+        client: ClientId,
+    },
+    /// The client is not connected to the account.
+    #[error("{client} is not connected to account {account:?}")]
+    UnknownClient {
+        /// The account.
+        account: String,
+        /// The client.
+        client: ClientId,
+    },
+    /// The server is shutting down or shut down.
+    #[error("the server is shut down; no further changes are accepted")]
+    ShutDown,
+    /// The send-queue consumer thread could not be started.
+    #[error("failed to start the send-queue consumer thread: {reason}")]
+    ThreadSpawn {
+        /// The operating system's error.
+        reason: String,
+    },
+}

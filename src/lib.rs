@@ -1,0 +1,61 @@
+//! Per-account connection-count events of a NATS-style server, without a server-wide lock.
+//!
+//! A [`Server`] keeps accounts and their clients. Every change to an account's client set
+//! publishes an account-connections event with the new counts onto a send queue that one consumer
+//! drains. How updates are serialized is a [`Design`]: [`GlobalLock`] is today's NATS server
+//! (one server-wide lock), [`Hybrid`] the recommended replacement (per-account event lock,
+//! lock-free ids and eventing check).
+//!
+//! [`spec`] states the correctness properties as executable checks over a recorded run; the loom
+//! models in `models/` and the tests in `tests/` run them on every design.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod account;
+pub mod client;
+pub mod design;
+pub mod error;
+pub mod event;
+pub mod nuid;
+pub mod probe;
+pub mod queue;
+pub mod server;
+pub mod spec;
+pub mod sync;
+
+pub use account::{Account, GLOBAL_ACCOUNT};
+pub use client::{ClientId, ClientKind};
+pub use design::{Delivery, Design, GlobalLock, Hybrid};
+pub use error::Error;
+pub use event::{AccountConnsEvent, AccountCounts, AccountName, Counts};
+pub use nuid::EventId;
+pub use server::{Config, Consumer, EventSink, Server, Stats, Update};
+
+/// Runs `$body` once per design, with `$design` naming the design type.
+///
+/// ```
+/// account_events::for_each_design!(D => {
+///     println!("{}", <D as account_events::Design>::NAME);
+/// });
+/// ```
+#[macro_export]
+macro_rules! for_each_design {
+    ($design:ident => $body:block) => {{
+        {
+            type $design = $crate::GlobalLock;
+            $body
+        }
+        {
+            type $design = $crate::Hybrid;
+            $body
+        }
+    }};
+}
+
+static_assertions::assert_impl_all!(Server<GlobalLock>: Send, Sync);
+static_assertions::assert_impl_all!(Server<Hybrid>: Send, Sync);
+static_assertions::assert_impl_all!(Account<Hybrid>: Send, Sync);
+static_assertions::assert_impl_all!(AccountConnsEvent: Send, Sync, Clone);
+static_assertions::assert_impl_all!(Error: Send, Sync, std::error::Error);
+static_assertions::assert_impl_all!(EventId: Copy, Send, Sync);

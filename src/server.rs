@@ -1,0 +1,497 @@
+//! The server: account registry, client changes, the send-queue consumer and shutdown.
+//!
+//! ## State word
+//!
+//! | value      | meaning                                                                  |
+//! |------------|--------------------------------------------------------------------------|
+//! | `RUNNING`  | changes are accepted and updates publish                                 |
+//! | `STOPPING` | a shutdown is in progress: new changes fail, updates in flight drop      |
+//! | `STOPPED`  | the send queue is closed and drained, and the consumer thread was joined |
+//!
+//! ## Shutdown
+//!
+//! All callers serialize on the shutdown lock, so concurrent and repeated calls are harmless and
+//! each returns only once shutdown is complete. The first caller stores `STOPPING`, lets the
+//! design stop eventing, closes the send queue (later pushes are rejected and counted), then
+//! joins the consumer, which delivers everything accepted before the close and exits.
+//!
+//! ## Account removal
+//!
+//! The account leaves the registry, then the design fences it under the design's event lock, so
+//! an update of the account that is between snapshot and push finishes first, and every later
+//! one sees the fence and sends nothing. A change that raced the removal fails with
+//! [`Error::AccountRemoved`].
+
+use std::collections::HashMap;
+
+use crate::account::{Account, GLOBAL_ACCOUNT};
+use crate::client::{ClientId, ClientKind};
+use crate::design::{Delivery, Design};
+use crate::error::Error;
+use crate::event::{AccountConnsEvent, AccountName};
+use crate::nuid::{MAX_SEQ, Nuid, NuidKey};
+use crate::probe::{Probe, Step};
+use crate::queue::SendQueue;
+use crate::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use crate::sync::thread::{self, JoinHandle};
+use crate::sync::{Arc, Mutex, RwLock};
+
+const RUNNING: u8 = 0;
+const STOPPING: u8 = 1;
+const STOPPED: u8 = 2;
+
+/// Receiver of the events the send-queue consumer delivers, in queue order.
+pub trait EventSink: Send + 'static {
+    /// Publishes one event.
+    fn publish(&mut self, event: AccountConnsEvent);
+}
+
+/// Who drains the send queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Consumer {
+    /// A consumer thread started by the server and joined at shutdown.
+    #[default]
+    Thread,
+    /// No thread: the owner calls [`Server::publish_pending`], and shutdown drains in the caller.
+    /// Models use it to keep threads for the scenario itself.
+    Manual,
+}
+
+/// Server configuration.
+#[derive(Clone)]
+pub struct Config {
+    /// Seed of the NUID key. `None` draws the key from the operating system.
+    pub seed: Option<u64>,
+    /// Exclusive maximum of the NUID sequence; models shrink it to force roll-overs.
+    pub nuid_max_seq: u64,
+    /// Send-queue lanes.
+    pub lanes: usize,
+    /// Stripes of the lock-free NUID generator.
+    pub id_stripes: usize,
+    /// Who drains the send queue.
+    pub consumer: Consumer,
+    /// Observer of every step, for checkers and traces.
+    pub probe: Option<Arc<dyn Probe>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: None,
+            nuid_max_seq: MAX_SEQ,
+            lanes: 16,
+            id_stripes: 16,
+            consumer: Consumer::Thread,
+            probe: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("seed", &self.seed)
+            .field("nuid_max_seq", &self.nuid_max_seq)
+            .field("lanes", &self.lanes)
+            .field("id_stripes", &self.id_stripes)
+            .field("consumer", &self.consumer)
+            .field("probe", &self.probe.is_some())
+            .finish()
+    }
+}
+
+/// Result of a successful change: the account's new version and what happened to its event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Update {
+    /// The account changed.
+    pub account: AccountName,
+    /// Snapshot version right after this change.
+    pub version: u64,
+    /// Fate of the update's event.
+    pub delivery: Delivery,
+}
+
+/// Counters of events that shutdown kept from being delivered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Pushes the closed send queue rejected.
+    pub rejected_pushes: u64,
+    /// Updates that found eventing stopped before they reached the queue.
+    pub dropped_updates: u64,
+}
+
+/// State shared by the server and its design.
+pub struct Core<D: Design> {
+    state: AtomicU8,
+    dropped: AtomicU64,
+    pub(crate) queue: Arc<SendQueue>,
+    pub(crate) nuid: Nuid,
+    pub(crate) slot: D::ServerSlot,
+    probe: Option<Arc<dyn Probe>>,
+}
+
+impl<D: Design> Core<D> {
+    /// Lock-free "events enabled" check.
+    pub(crate) fn events_enabled(&self) -> bool {
+        // Relaxed: a stale RUNNING only lets the update reach the send queue, whose lane lock
+        // orders it against the close, so the push is then rejected and counted.
+        self.state.load(Ordering::Relaxed) == RUNNING
+    }
+
+    pub(crate) fn count_dropped(&self, account: &Account<D>) {
+        // Relaxed: a statistics counter, read after shutdown joined every thread.
+        self.dropped.fetch_add(1, Ordering::Relaxed);
+        self.record(Step::UpdateDropped {
+            account: account.name.clone(),
+        });
+    }
+
+    pub(crate) fn record(&self, step: Step) {
+        if let Some(probe) = &self.probe {
+            probe.step(step);
+        }
+    }
+}
+
+impl<D: Design> Account<D> {
+    pub(crate) fn lane(&self, core: &Core<D>) -> usize {
+        (self.hash % core.queue.lane_count() as u64) as usize
+    }
+
+    pub(crate) fn stripe(&self, core: &Core<D>) -> usize {
+        (self.hash % core.nuid.stripe_count() as u64) as usize
+    }
+}
+
+struct ShutdownState {
+    consumer: Option<JoinHandle<()>>,
+}
+
+/// A server holding accounts whose connection counts are published as events.
+pub struct Server<D: Design> {
+    core: Core<D>,
+    registry: RwLock<HashMap<AccountName, Arc<Account<D>>>>,
+    global: Arc<Account<D>>,
+    /// The sink when no consumer thread owns it ([`Consumer::Manual`]).
+    manual_sink: Mutex<Option<Box<dyn EventSink>>>,
+    shutdown: Mutex<ShutdownState>,
+}
+
+impl<D: Design> Server<D> {
+    /// Starts a server; with [`Consumer::Thread`] it starts the send-queue consumer thread.
+    pub fn new(config: Config, sink: Box<dyn EventSink>) -> Result<Self, Error> {
+        let key = match config.seed {
+            Some(seed) => NuidKey::from_seed(seed),
+            None => NuidKey::from_entropy(),
+        }
+        .with_max_seq(config.nuid_max_seq);
+
+        let queue = Arc::new(SendQueue::new(config.lanes, config.probe.clone()));
+        let (consumer, manual_sink) = match config.consumer {
+            Consumer::Thread => (Some(spawn_consumer(queue.clone(), sink, config.probe.clone())?), None),
+            Consumer::Manual => (None, Some(sink)),
+        };
+
+        let global = Arc::new(Account::new(AccountName::from(GLOBAL_ACCOUNT)));
+        let mut registry = HashMap::new();
+        registry.insert(global.name.clone(), global.clone());
+
+        Ok(Server {
+            core: Core {
+                state: AtomicU8::new(RUNNING),
+                dropped: AtomicU64::new(0),
+                queue,
+                nuid: Nuid::new(key, config.id_stripes),
+                slot: D::server_slot(key),
+                probe: config.probe,
+            },
+            registry: RwLock::new(registry),
+            global,
+            manual_sink: Mutex::new(manual_sink),
+            shutdown: Mutex::new(ShutdownState { consumer }),
+        })
+    }
+
+    /// Name of the design this server runs.
+    pub fn design_name(&self) -> &'static str {
+        D::NAME
+    }
+
+    /// The global account `$G`.
+    pub fn global_account(&self) -> Arc<Account<D>> {
+        self.global.clone()
+    }
+
+    /// Registers a new account and returns its handle.
+    pub fn register_account(&self, name: &str) -> Result<Arc<Account<D>>, Error> {
+        validate_name(name)?;
+        self.check_running()?;
+
+        let mut registry = self.registry.write();
+        if registry.contains_key(name) {
+            return Err(Error::DuplicateAccount {
+                account: name.to_owned(),
+            });
+        }
+        let account = Arc::new(Account::new(AccountName::from(name)));
+        registry.insert(account.name.clone(), account.clone());
+        Ok(account)
+    }
+
+    /// Looks up a registered account.
+    pub fn account(&self, name: &str) -> Result<Arc<Account<D>>, Error> {
+        self.registry
+            .read()
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::UnknownAccount {
+                account: name.to_owned(),
+            })
+    }
+
+    /// Names of the registered accounts, `$G` included, sorted.
+    pub fn account_names(&self) -> Vec<AccountName> {
+        let mut names: Vec<_> = self.registry.read().keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// Connects a client to an account and publishes the account's counts (NATS `addClient`).
+    pub fn add_client(
+        &self,
+        account: &Account<D>,
+        client: ClientId,
+        kind: ClientKind,
+    ) -> Result<Update, Error> {
+        self.check_running()?;
+
+        let mut state = account.state.lock();
+        check_live(account, state.removed)?;
+        let version = state.add(client, kind).ok_or_else(|| Error::DuplicateClient {
+            account: account.name.to_string(),
+            client,
+        })?;
+        self.core.record(Step::ChangeApplied {
+            account: account.name.clone(),
+            client,
+            kind,
+            added: true,
+            version,
+        });
+        // Released before the update, as NATS releases `a.mu` before `accConnsUpdate`.
+        drop(state);
+
+        self.publish(account, version)
+    }
+
+    /// Disconnects a client from an account and publishes the account's counts (NATS
+    /// `removeClient`).
+    pub fn remove_client(&self, account: &Account<D>, client: ClientId) -> Result<Update, Error> {
+        self.check_running()?;
+
+        let mut state = account.state.lock();
+        check_live(account, state.removed)?;
+        let (kind, version) = state.remove(client).ok_or_else(|| Error::UnknownClient {
+            account: account.name.to_string(),
+            client,
+        })?;
+        self.core.record(Step::ChangeApplied {
+            account: account.name.clone(),
+            client,
+            kind,
+            added: false,
+            version,
+        });
+        drop(state);
+
+        self.publish(account, version)
+    }
+
+    /// Removes an account. When this returns, no further event of the account is accepted, and a
+    /// racing change either published before the fence or fails with [`Error::AccountRemoved`].
+    pub fn remove_account(&self, name: &str) -> Result<(), Error> {
+        if name == GLOBAL_ACCOUNT {
+            return Err(Error::GlobalAccountRemoval);
+        }
+
+        let account = self
+            .registry
+            .write()
+            .remove(name)
+            .ok_or_else(|| Error::UnknownAccount {
+                account: name.to_owned(),
+            })?;
+        self.core.record(Step::RemovalBegan {
+            account: account.name.clone(),
+        });
+
+        D::fence(&self.core, &account);
+        self.core.record(Step::AccountFenced {
+            account: account.name.clone(),
+        });
+        tracing::debug!(account = %account.name, "account removed");
+        Ok(())
+    }
+
+    /// Stops eventing, closes and drains the send queue and joins the consumer thread.
+    ///
+    /// Idempotent and safe to call from many threads at once: every caller returns only after the
+    /// shutdown is complete.
+    pub fn shutdown(&self) {
+        // Lock order: the shutdown lock is taken before any other lock, and only here.
+        let mut shutdown = self.shutdown.lock();
+        // Relaxed: the state word is only ever stored under the shutdown lock held here.
+        if self.core.state.load(Ordering::Relaxed) != STOPPED {
+            self.run_shutdown(&mut shutdown);
+        }
+        drop(shutdown);
+
+        self.core.record(Step::ShutdownReturned);
+    }
+
+    fn run_shutdown(&self, shutdown: &mut ShutdownState) {
+        self.core.record(Step::ShutdownBegan);
+        // Relaxed: updates that read a stale RUNNING are stopped by the queue close below.
+        self.core.state.store(STOPPING, Ordering::Relaxed);
+
+        D::stop_eventing(&self.core);
+        self.core.record(Step::EventingStopped);
+        self.core.queue.close();
+
+        if let Some(consumer) = shutdown.consumer.take() {
+            if consumer.join().is_err() {
+                tracing::error!("the send-queue consumer thread panicked; its sink lost events");
+            }
+        } else {
+            self.publish_pending();
+            self.core.record(Step::ConsumerExited);
+        }
+
+        self.core.state.store(STOPPED, Ordering::Relaxed);
+        tracing::info!(design = D::NAME, stats = ?self.stats(), "server shut down");
+    }
+
+    /// Returns true once a shutdown has begun.
+    pub fn is_shut_down(&self) -> bool {
+        // Relaxed: a hint; callers needing an exact answer call `shutdown`, which synchronizes.
+        self.core.state.load(Ordering::Relaxed) != RUNNING
+    }
+
+    /// Delivers every queued event to the sink, for [`Consumer::Manual`]. Returns how many it
+    /// delivered; with a consumer thread it delivers nothing and returns 0.
+    pub fn publish_pending(&self) -> usize {
+        let mut sink = self.manual_sink.lock();
+        let Some(sink) = sink.as_mut() else {
+            return 0;
+        };
+
+        let mut batch = Vec::new();
+        let delivered = self.core.queue.drain_into(&mut batch);
+        for event in batch {
+            sink.publish(event);
+        }
+        delivered
+    }
+
+    /// Events kept from delivery by shutdown.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            rejected_pushes: self.core.queue.rejected(),
+            // Relaxed: a statistics counter; exact once shutdown has joined every thread.
+            dropped_updates: self.core.dropped.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Exclusive maximum of the NUID sequence this server uses.
+    pub fn nuid_max_seq(&self) -> u64 {
+        self.core.nuid.max_seq()
+    }
+
+    fn check_running(&self) -> Result<(), Error> {
+        // Relaxed: a thread that called or joined `shutdown` sees at least STOPPING here, by
+        // program order or by the join; any other caller is racing the shutdown, and a stale
+        // RUNNING lets its change through to an update that is dropped or rejected and counted.
+        if self.core.state.load(Ordering::Relaxed) == RUNNING {
+            Ok(())
+        } else {
+            Err(Error::ShutDown)
+        }
+    }
+
+    fn publish(&self, account: &Account<D>, version: u64) -> Result<Update, Error> {
+        let delivery = D::publish(&self.core, account);
+        if delivery == Delivery::Fenced {
+            return Err(Error::AccountRemoved {
+                account: account.name.to_string(),
+            });
+        }
+        Ok(Update {
+            account: account.name.clone(),
+            version,
+            delivery,
+        })
+    }
+}
+
+impl<D: Design> Drop for Server<D> {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl<D: Design> std::fmt::Debug for Server<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("design", &D::NAME)
+            .finish_non_exhaustive()
+    }
+}
+
+fn check_live<D: Design>(account: &Account<D>, removed: bool) -> Result<(), Error> {
+    if removed {
+        return Err(Error::AccountRemoved {
+            account: account.name.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn validate_name(name: &str) -> Result<(), Error> {
+    let reason = if name.is_empty() {
+        "the name is empty"
+    } else if name.chars().any(|c| c.is_whitespace() || c == '.' || c == '*' || c == '>') {
+        "a name may not contain whitespace, '.', '*' or '>', because it becomes a subject token"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidAccountName {
+        account: name.to_owned(),
+        reason,
+    })
+}
+
+fn spawn_consumer(
+    queue: Arc<SendQueue>,
+    mut sink: Box<dyn EventSink>,
+    probe: Option<Arc<dyn Probe>>,
+) -> Result<JoinHandle<()>, Error> {
+    let body = move || {
+        let mut batch = Vec::new();
+        loop {
+            let closed = queue.wait_for_work();
+            queue.drain_into(&mut batch);
+            for event in batch.drain(..) {
+                sink.publish(event);
+            }
+            if closed {
+                break;
+            }
+        }
+        if let Some(probe) = &probe {
+            probe.step(Step::ConsumerExited);
+        }
+    };
+    thread::spawn_named("account-events-sendq", body).map_err(|err| Error::ThreadSpawn {
+        reason: err.to_string(),
+    })
+}

@@ -1,0 +1,10 @@
+//! Plain `std` primitives that no model checker sees.
+//!
+//! Recording code (the probe trace, model statistics) uses these so that observing a run adds no
+//! scheduling points. Loom and shuttle run one model thread at a time, so a lock taken here never
+//! contends inside a model, and the order in which steps reach a shared log is the order in which
+//! the checker executed them. Never hold one of these locks across a facade operation: under a
+//! checker that would block the only OS thread the model runs on.
+
+pub use std::sync::Mutex;
+pub use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
