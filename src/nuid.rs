@@ -216,7 +216,8 @@ pub enum Taken {
     Fast,
     /// This caller rolled the stripe over to a new prefix.
     RolledOver,
-    /// This caller found the epoch full but another caller rolled over first.
+    /// This caller found an epoch full but another caller rolled over first, at least once
+    /// before this caller got its id.
     RaceLost,
 }
 
@@ -268,7 +269,11 @@ impl Nuid {
 
             if self.roll_over(word, epoch) {
                 let next = self.key.epoch(stripe, (epoch + 1) & EPOCH_MASK);
-                return (next.id(0), Taken::RolledOver);
+                let taken = match taken {
+                    Taken::RaceLost => Taken::RaceLost,
+                    _ => Taken::RolledOver,
+                };
+                return (next.id(0), taken);
             }
             taken = Taken::RaceLost;
         }

@@ -10,6 +10,10 @@ use crate::client::{ClientId, ClientKind};
 use crate::event::AccountName;
 use crate::nuid::{EventId, Taken};
 
+/// Shared handle to a probe. A plain `std` `Arc`: a probe is recording machinery that the checkers
+/// must not see, and loom's `Arc` cannot hold a trait object.
+pub type ProbeRef = crate::sync::untracked::Arc<dyn Probe>;
+
 /// Observer of a server's steps. Implementations must not call back into the server.
 pub trait Probe: Send + Sync {
     /// Receives one step, on the thread that took it.

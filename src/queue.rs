@@ -30,8 +30,8 @@
 use std::collections::VecDeque;
 
 use crate::event::AccountConnsEvent;
-use crate::probe::{Probe, Step};
-use crate::sync::{Arc, Condvar, Mutex};
+use crate::probe::{ProbeRef, Step};
+use crate::sync::{Condvar, Mutex};
 
 /// Outcome of a push.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,13 +60,15 @@ pub struct SendQueue {
     lanes: Box<[Mutex<Lane>]>,
     wake: Mutex<Wake>,
     wake_signal: Condvar,
-    probe: Option<Arc<dyn Probe>>,
+    probe: Option<ProbeRef>,
 }
 
 impl SendQueue {
     /// Creates an open queue with `lanes` lanes (at least one).
-    pub fn new(lanes: usize, probe: Option<Arc<dyn Probe>>) -> Self {
-        let lanes = (0..lanes.max(1)).map(|_| Mutex::new(Lane::default())).collect();
+    pub fn new(lanes: usize, probe: Option<ProbeRef>) -> Self {
+        let lanes = (0..lanes.max(1))
+            .map(|_| Mutex::new(Lane::default()))
+            .collect();
         SendQueue {
             lanes,
             wake: Mutex::new(Wake::default()),

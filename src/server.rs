@@ -30,7 +30,7 @@ use crate::design::{Delivery, Design};
 use crate::error::Error;
 use crate::event::{AccountConnsEvent, AccountName};
 use crate::nuid::{MAX_SEQ, Nuid, NuidKey};
-use crate::probe::{Probe, Step};
+use crate::probe::{ProbeRef, Step};
 use crate::queue::SendQueue;
 use crate::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use crate::sync::thread::{self, JoinHandle};
@@ -71,7 +71,7 @@ pub struct Config {
     /// Who drains the send queue.
     pub consumer: Consumer,
     /// Observer of every step, for checkers and traces.
-    pub probe: Option<Arc<dyn Probe>>,
+    pub probe: Option<ProbeRef>,
 }
 
 impl Default for Config {
@@ -127,7 +127,7 @@ pub struct Core<D: Design> {
     pub(crate) queue: Arc<SendQueue>,
     pub(crate) nuid: Nuid,
     pub(crate) slot: D::ServerSlot,
-    probe: Option<Arc<dyn Probe>>,
+    probe: Option<ProbeRef>,
 }
 
 impl<D: Design> Core<D> {
@@ -188,7 +188,10 @@ impl<D: Design> Server<D> {
 
         let queue = Arc::new(SendQueue::new(config.lanes, config.probe.clone()));
         let (consumer, manual_sink) = match config.consumer {
-            Consumer::Thread => (Some(spawn_consumer(queue.clone(), sink, config.probe.clone())?), None),
+            Consumer::Thread => (
+                Some(spawn_consumer(queue.clone(), sink, config.probe.clone())?),
+                None,
+            ),
             Consumer::Manual => (None, Some(sink)),
         };
 
@@ -267,10 +270,12 @@ impl<D: Design> Server<D> {
 
         let mut state = account.state.lock();
         check_live(account, state.removed)?;
-        let version = state.add(client, kind).ok_or_else(|| Error::DuplicateClient {
-            account: account.name.to_string(),
-            client,
-        })?;
+        let version = state
+            .add(client, kind)
+            .ok_or_else(|| Error::DuplicateClient {
+                account: account.name.to_string(),
+                client,
+            })?;
         self.core.record(Step::ChangeApplied {
             account: account.name.clone(),
             client,
@@ -459,7 +464,10 @@ fn check_live<D: Design>(account: &Account<D>, removed: bool) -> Result<(), Erro
 fn validate_name(name: &str) -> Result<(), Error> {
     let reason = if name.is_empty() {
         "the name is empty"
-    } else if name.chars().any(|c| c.is_whitespace() || c == '.' || c == '*' || c == '>') {
+    } else if name
+        .chars()
+        .any(|c| c.is_whitespace() || c == '.' || c == '*' || c == '>')
+    {
         "a name may not contain whitespace, '.', '*' or '>', because it becomes a subject token"
     } else {
         return Ok(());
@@ -473,7 +481,7 @@ fn validate_name(name: &str) -> Result<(), Error> {
 fn spawn_consumer(
     queue: Arc<SendQueue>,
     mut sink: Box<dyn EventSink>,
-    probe: Option<Arc<dyn Probe>>,
+    probe: Option<ProbeRef>,
 ) -> Result<JoinHandle<()>, Error> {
     let body = move || {
         let mut batch = Vec::new();

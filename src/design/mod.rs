@@ -16,11 +16,11 @@ pub use global_lock::GlobalLock;
 pub use hybrid::Hybrid;
 
 use crate::account::Account;
+use crate::event::AccountConnsEvent;
 use crate::nuid::{EventId, NuidKey};
 use crate::probe::Step;
 use crate::queue::Pushed;
 use crate::server::Core;
-use crate::event::AccountConnsEvent;
 
 /// What happened to the event of one update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

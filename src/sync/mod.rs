@@ -32,6 +32,9 @@ pub use checked::*;
 
 pub mod untracked;
 
+#[cfg(loom)]
+pub mod model;
+
 /// Immutable shared string (account names in events and the registry).
 ///
 /// A plain `std` `Arc`: the name is never mutated, so its reference count synchronizes nothing the

@@ -45,7 +45,9 @@ pub mod thread {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        std::thread::Builder::new().name(name.to_owned()).spawn(body)
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(body)
     }
 
     /// Returns a label for the current thread, used in traces.

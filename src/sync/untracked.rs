@@ -8,3 +8,11 @@
 
 pub use std::sync::Mutex;
 pub use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+pub use std::sync::{Arc, MutexGuard};
+
+/// Locks a recording mutex. A panic while recording already fails the run, so poison is ignored.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,168 @@
+//! Harness shared by the loom models: explore a scenario on one design, check the specification
+//! in every execution, count the interleavings of interest, report, and fail on vacuity.
+//!
+//! Each model prints one line: model, design, executions explored, preemption bound, seconds and
+//! the hits of each interleaving of interest. With `ACCOUNT_EVENTS_SUMMARY` set to a file, it also
+//! appends that line there as tab-separated fields, which `ci/loom.sh` turns into its table.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::time::Instant;
+
+use account_events::Design;
+use account_events::spec::{self, Interleaving, Scenario};
+use account_events::sync::model::explore;
+use account_events::sync::untracked::{Arc, AtomicU64, Mutex, Ordering, lock};
+
+/// Preemption bound used when `LOOM_MAX_PREEMPTIONS` is unset: the highest at which the whole
+/// suite finishes within 10 minutes on 2 cores (see README).
+pub const DEFAULT_PREEMPTION_BOUND: usize = 2;
+
+/// Explores `scenario` on design `D`, checking the specification in every execution, then fails
+/// if one of `interests` never happened.
+pub fn run_model<D: Design>(model: &str, scenario: Scenario, interests: &[Interleaving]) {
+    let executions = Arc::new(AtomicU64::new(0));
+    let hits: Arc<Mutex<BTreeMap<Interleaving, u64>>> =
+        Arc::new(Mutex::new(interests.iter().map(|&i| (i, 0)).collect()));
+    let mut report = Report::new(model, D::NAME);
+
+    let body = {
+        let (executions, hits, model) = (executions.clone(), hits.clone(), model.to_owned());
+        move || {
+            executions.fetch_add(1, Ordering::Relaxed);
+            let run = scenario.run::<D>();
+            if let Err(violation) = spec::check(&run) {
+                panic!(
+                    "model {model} on {}: {violation}\ndelivered events:\n{}\ntrace:\n{}",
+                    D::NAME,
+                    run.delivered
+                        .iter()
+                        .map(|event| format!("  {event}\n"))
+                        .collect::<String>(),
+                    run.trace_text()
+                );
+            }
+            for (interleaving, count) in lock(&hits).iter_mut() {
+                if interleaving.happened_in(&run) {
+                    *count += 1;
+                }
+            }
+        }
+    };
+    report.bound = explore(DEFAULT_PREEMPTION_BOUND, body);
+
+    report.executions = executions.load(Ordering::Relaxed);
+    report.hits = lock(&hits).clone();
+    let missed: Vec<_> = report
+        .hits
+        .iter()
+        .filter(|&(_, &n)| n == 0)
+        .map(|(i, _)| *i)
+        .collect();
+    report.result = if missed.is_empty() { "pass" } else { "vacuous" };
+    report.finish();
+
+    assert!(
+        report.executions > 0,
+        "model {model} on {}: loom ran no execution",
+        D::NAME
+    );
+    assert!(
+        missed.is_empty(),
+        "model {model} on {} is vacuous: in {} executions at preemption bound {} these \
+         interleavings never happened: {}",
+        D::NAME,
+        report.executions,
+        report.bound,
+        missed
+            .iter()
+            .map(|i| i.describe())
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+}
+
+/// One model's summary line; written as "fail" if the model panics before it finishes.
+struct Report {
+    model: String,
+    design: &'static str,
+    started: Instant,
+    executions: u64,
+    bound: usize,
+    hits: BTreeMap<Interleaving, u64>,
+    result: &'static str,
+    written: bool,
+}
+
+impl Report {
+    fn new(model: &str, design: &'static str) -> Self {
+        Report {
+            model: model.to_owned(),
+            design,
+            started: Instant::now(),
+            executions: 0,
+            bound: bound_from_env(),
+            hits: BTreeMap::new(),
+            result: "fail",
+            written: false,
+        }
+    }
+
+    fn finish(&mut self) {
+        let seconds = self.started.elapsed().as_secs_f64();
+        let hits: Vec<String> = self
+            .hits
+            .iter()
+            .map(|(i, n)| format!("{i:?}={n}"))
+            .collect();
+        println!(
+            "loom model {} on {}: {}, {} executions, preemption bound {}, {seconds:.1} s; \
+             interleavings of interest: {}",
+            self.model,
+            self.design,
+            self.result,
+            self.executions,
+            self.bound,
+            if hits.is_empty() {
+                "none declared".to_owned()
+            } else {
+                hits.join(", ")
+            }
+        );
+
+        if let Ok(path) = std::env::var("ACCOUNT_EVENTS_SUMMARY") {
+            let line = format!(
+                "{}\t{}\t{}\t{}\t{}\t{seconds:.1}\t{}\n",
+                self.model,
+                self.design,
+                self.result,
+                self.executions,
+                self.bound,
+                hits.join(" ")
+            );
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path);
+            if let Err(err) = file.and_then(|mut file| file.write_all(line.as_bytes())) {
+                eprintln!("failed to append to the summary file {path}: {err}");
+            }
+        }
+        self.written = true;
+    }
+}
+
+impl Drop for Report {
+    fn drop(&mut self) {
+        if !self.written {
+            self.finish();
+        }
+    }
+}
+
+fn bound_from_env() -> usize {
+    std::env::var("LOOM_MAX_PREEMPTIONS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(DEFAULT_PREEMPTION_BOUND)
+}

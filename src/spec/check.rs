@@ -1,0 +1,554 @@
+//! The invariants, evaluated on a recorded [`Run`].
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use crate::account::GLOBAL_ACCOUNT;
+use crate::client::ClientKind;
+use crate::design::Delivery;
+use crate::error::Error;
+use crate::event::{AccountName, Counts};
+use crate::probe::Step;
+use crate::spec::record::{CallOutcome, Phase, Record, Run};
+use crate::spec::scenario::Op;
+
+/// The invariants of the specification; see the table in [`crate::spec`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Invariant {
+    /// Ids are well formed and unique.
+    Ids,
+    /// No event for `$G`.
+    NoGlobalEvent,
+    /// Delivered events are exactly the accepted ones, each account in order.
+    NothingLost,
+    /// Versions of an account never go backwards in queue order.
+    PerAccountOrder,
+    /// Every successful change is covered by an event accepted before its call returned.
+    Freshness,
+    /// Last events and final counts agree at quiescence.
+    FinalAccuracy,
+    /// Nothing is accepted after shutdown returns.
+    Shutdown,
+    /// Nothing of a removed account is accepted after its removal returns.
+    Removal,
+    /// Every event kept from delivery is counted.
+    CountedDrops,
+}
+
+impl Invariant {
+    /// Name used in reports and failure messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::Ids => "ids",
+            Invariant::NoGlobalEvent => "no-global-event",
+            Invariant::NothingLost => "nothing-lost",
+            Invariant::PerAccountOrder => "per-account-order",
+            Invariant::Freshness => "freshness",
+            Invariant::FinalAccuracy => "final-accuracy",
+            Invariant::Shutdown => "shutdown",
+            Invariant::Removal => "removal",
+            Invariant::CountedDrops => "counted-drops",
+        }
+    }
+}
+
+/// A broken invariant: which one, for which account, and the events or calls involved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The invariant.
+    pub invariant: Invariant,
+    /// The account concerned, if one is.
+    pub account: Option<AccountName>,
+    /// What went wrong, naming the events and trace entries involved.
+    pub detail: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invariant `{}` violated", self.invariant.name())?;
+        if let Some(account) = &self.account {
+            write!(f, " for account {account:?}")?;
+        }
+        write!(f, ": {}", self.detail)
+    }
+}
+
+impl std::error::Error for Violation {}
+
+/// Checks every invariant on `run`; returns the first violation found.
+pub fn check(run: &Run) -> Result<(), Violation> {
+    let view = View::new(run);
+    check_ids(run)?;
+    check_no_global_event(run, &view)?;
+    check_nothing_lost(run, &view)?;
+    check_per_account_order(run)?;
+    check_freshness(&view)?;
+    check_final_accuracy(run, &view)?;
+    check_shutdown(&view)?;
+    check_removal(run, &view)?;
+    check_counted_drops(run, &view)
+}
+
+fn violation(invariant: Invariant, account: Option<&AccountName>, detail: String) -> Violation {
+    Violation {
+        invariant,
+        account: account.cloned(),
+        detail,
+    }
+}
+
+/// A call with the trace positions of its start and return.
+struct Call<'a> {
+    op: &'a Op,
+    phase: Phase,
+    thread: &'a str,
+    started: usize,
+    returned: usize,
+    outcome: &'a CallOutcome,
+}
+
+/// Indexes over the trace that several checks share.
+struct View<'a> {
+    run: &'a Run,
+    calls: Vec<Call<'a>>,
+}
+
+impl<'a> View<'a> {
+    fn new(run: &'a Run) -> Self {
+        let mut open = HashMap::new();
+        let mut calls = Vec::new();
+        for (position, entry) in run.entries.iter().enumerate() {
+            match &entry.record {
+                Record::CallStarted { call, op, phase } => {
+                    open.insert(*call, (op, *phase, entry.thread.as_str(), position));
+                }
+                Record::CallReturned { call, outcome } => {
+                    if let Some((op, phase, thread, started)) = open.remove(call) {
+                        calls.push(Call {
+                            op,
+                            phase,
+                            thread,
+                            started,
+                            returned: position,
+                            outcome,
+                        });
+                    }
+                }
+                Record::Step(_) => {}
+            }
+        }
+        View { run, calls }
+    }
+
+    fn steps(&self) -> impl Iterator<Item = (usize, &'a Step)> + '_ {
+        self.run
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(position, entry)| match &entry.record {
+                Record::Step(step) => Some((position, step)),
+                _ => None,
+            })
+    }
+
+    fn first_step(&self, wanted: impl Fn(&Step) -> bool) -> Option<usize> {
+        self.steps()
+            .find(|(_, step)| wanted(step))
+            .map(|(position, _)| position)
+    }
+
+    fn accepted(
+        &self,
+    ) -> impl Iterator<Item = (usize, &'a AccountName, u64, crate::nuid::EventId)> + '_ {
+        self.steps().filter_map(|(position, step)| match step {
+            Step::PushAccepted {
+                account,
+                version,
+                id,
+            } => Some((position, account, *version, *id)),
+            _ => None,
+        })
+    }
+}
+
+fn check_ids(run: &Run) -> Result<(), Violation> {
+    let mut seen = HashMap::new();
+    for (position, event) in run.delivered.iter().enumerate() {
+        if !event.id.is_well_formed(run.nuid_max_seq) {
+            let detail = format!(
+                "{event} has a malformed id (expected 22 base-62 characters with a sequence below {})",
+                run.nuid_max_seq
+            );
+            return Err(violation(Invariant::Ids, Some(&event.account), detail));
+        }
+        if let Some(first) = seen.insert(event.id, position) {
+            let detail = format!(
+                "id {} was delivered twice: {} (delivery {first}) and {event} (delivery {position})",
+                event.id, run.delivered[first]
+            );
+            return Err(violation(Invariant::Ids, Some(&event.account), detail));
+        }
+    }
+    Ok(())
+}
+
+fn check_no_global_event(run: &Run, view: &View) -> Result<(), Violation> {
+    let delivered = run
+        .delivered
+        .iter()
+        .find(|event| &*event.account == GLOBAL_ACCOUNT);
+    if let Some(event) = delivered {
+        let detail = format!("{event} was delivered");
+        return Err(violation(
+            Invariant::NoGlobalEvent,
+            Some(&event.account),
+            detail,
+        ));
+    }
+    let pushed = view
+        .accepted()
+        .find(|(_, account, _, _)| &***account == GLOBAL_ACCOUNT);
+    if let Some((position, account, version, id)) = pushed {
+        let detail = format!("event {id} (version {version}) was pushed at trace entry {position}");
+        return Err(violation(Invariant::NoGlobalEvent, Some(account), detail));
+    }
+    Ok(())
+}
+
+fn check_nothing_lost(run: &Run, view: &View) -> Result<(), Violation> {
+    let mut accepted: HashMap<&AccountName, Vec<crate::nuid::EventId>> = HashMap::new();
+    for (_, account, _, id) in view.accepted() {
+        accepted.entry(account).or_default().push(id);
+    }
+    let mut delivered: HashMap<&AccountName, Vec<crate::nuid::EventId>> = HashMap::new();
+    for event in &run.delivered {
+        delivered.entry(&event.account).or_default().push(event.id);
+    }
+
+    let accounts: HashSet<_> = accepted.keys().chain(delivered.keys()).copied().collect();
+    for account in accounts {
+        let pushed = accepted.get(account).map(Vec::as_slice).unwrap_or_default();
+        let received = delivered
+            .get(account)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if pushed != received {
+            let detail = format!(
+                "the queue accepted {} event(s) {pushed:?} but the consumer delivered {} {received:?}",
+                pushed.len(),
+                received.len()
+            );
+            return Err(violation(Invariant::NothingLost, Some(account), detail));
+        }
+    }
+    Ok(())
+}
+
+fn check_per_account_order(run: &Run) -> Result<(), Violation> {
+    let mut last = HashMap::new();
+    for (position, event) in run.delivered.iter().enumerate() {
+        if let Some(&(previous, earlier)) = last.get(&event.account) {
+            if event.version < previous {
+                let detail = format!(
+                    "{event} (delivery {position}) came after {} (delivery {earlier})",
+                    run.delivered[earlier]
+                );
+                return Err(violation(
+                    Invariant::PerAccountOrder,
+                    Some(&event.account),
+                    detail,
+                ));
+            }
+        }
+        last.insert(event.account.clone(), (event.version, position));
+    }
+    Ok(())
+}
+
+fn check_freshness(view: &View) -> Result<(), Violation> {
+    for call in &view.calls {
+        let CallOutcome::Updated(update) = call.outcome else {
+            continue;
+        };
+        let account = &update.account;
+        match update.delivery {
+            Delivery::Accepted { id, version } => {
+                let covering = view
+                    .accepted()
+                    .find(|&(position, pushed, pushed_version, _)| {
+                        pushed == account
+                            && pushed_version >= update.version
+                            && position < call.returned
+                    });
+                if covering.is_none() {
+                    let detail = format!(
+                        "`{}` returned version {} at trace entry {} but no event of the account \
+                         with that version or later was accepted before it",
+                        call.op, update.version, call.returned
+                    );
+                    return Err(violation(Invariant::Freshness, Some(account), detail));
+                }
+                let claimed = view.accepted().find(|&(position, _, _, pushed_id)| {
+                    pushed_id == id && position < call.returned
+                });
+                let claim_holds = claimed.is_some_and(|(_, pushed, pushed_version, _)| {
+                    pushed == account && pushed_version == version && version >= update.version
+                });
+                if !claim_holds {
+                    let detail = format!(
+                        "`{}` claims event {id} with version {version}, which does not match an \
+                         event of the account accepted before the call returned",
+                        call.op
+                    );
+                    return Err(violation(Invariant::Freshness, Some(account), detail));
+                }
+            }
+            Delivery::GlobalAccount if &**account != GLOBAL_ACCOUNT => {
+                let detail = format!("`{}` sent no event, claiming the account is $G", call.op);
+                return Err(violation(Invariant::Freshness, Some(account), detail));
+            }
+            Delivery::Fenced => {
+                let detail = format!("`{}` succeeded but reports its account fenced", call.op);
+                return Err(violation(Invariant::Freshness, Some(account), detail));
+            }
+            Delivery::GlobalAccount | Delivery::Dropped | Delivery::Rejected => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_final_accuracy(run: &Run, view: &View) -> Result<(), Violation> {
+    let implied = implied_counts(view);
+    let dropped: HashSet<&AccountName> = view
+        .calls
+        .iter()
+        .filter_map(|call| match call.outcome {
+            CallOutcome::Updated(update)
+                if matches!(update.delivery, Delivery::Dropped | Delivery::Rejected) =>
+            {
+                Some(&update.account)
+            }
+            _ => None,
+        })
+        .collect();
+
+    for account in run.accounts.iter().filter(|account| !account.removed) {
+        let expected = implied.get(&account.name).copied().unwrap_or_default();
+        if account.counts.counts != expected.0 || account.counts.internal != expected.1 {
+            let detail = format!(
+                "final counts are {} with {} internal, but the successful calls imply {} with {} internal",
+                account.counts.counts, account.counts.internal, expected.0, expected.1
+            );
+            return Err(violation(
+                Invariant::FinalAccuracy,
+                Some(&account.name),
+                detail,
+            ));
+        }
+
+        let is_global = &*account.name == GLOBAL_ACCOUNT;
+        if is_global || dropped.contains(&account.name) || account.counts.version == 0 {
+            continue;
+        }
+        let last = run
+            .delivered
+            .iter()
+            .rev()
+            .find(|event| event.account == account.name);
+        let accurate = last.is_some_and(|event| {
+            event.counts == account.counts.counts && event.version == account.counts.version
+        });
+        if !accurate {
+            let last = last.map_or("no event".to_owned(), ToString::to_string);
+            let detail = format!(
+                "at quiescence the account has version {} with {}, but its last event is {last}",
+                account.counts.version, account.counts.counts
+            );
+            return Err(violation(
+                Invariant::FinalAccuracy,
+                Some(&account.name),
+                detail,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Counts and internal clients implied by the successful adds and removes of each account.
+fn implied_counts<'a>(view: &View<'a>) -> HashMap<&'a AccountName, (Counts, u32)> {
+    let mut kinds: HashMap<(&AccountName, u64), ClientKind> = HashMap::new();
+    let mut implied: HashMap<&AccountName, (Counts, u32)> = HashMap::new();
+    let mut successful: Vec<&Call> = view
+        .calls
+        .iter()
+        .filter(|call| matches!(call.outcome, CallOutcome::Updated(_)))
+        .collect();
+    // Changes of one account are ordered by their versions, whatever order their calls returned.
+    successful.sort_by_key(|call| match call.outcome {
+        CallOutcome::Updated(update) => update.version,
+        _ => 0,
+    });
+
+    for call in successful {
+        let (account, client, kind, added) = match call.op {
+            Op::Add {
+                account,
+                client,
+                kind,
+            } => {
+                kinds.insert((account, *client), *kind);
+                (account, *client, *kind, true)
+            }
+            Op::Remove { account, client } => {
+                let kind = kinds
+                    .remove(&(account, *client))
+                    .unwrap_or(ClientKind::Client);
+                (account, *client, kind, false)
+            }
+            _ => continue,
+        };
+        let _ = client;
+        let entry = implied.entry(account).or_default();
+        entry.0.apply(kind, added);
+        if kind.is_internal() && added {
+            entry.1 += 1;
+        } else if kind.is_internal() {
+            entry.1 -= 1;
+        }
+    }
+    implied
+}
+
+fn check_shutdown(view: &View) -> Result<(), Violation> {
+    let returns: Vec<(usize, &Step)> = view
+        .steps()
+        .filter(|(_, step)| matches!(step, Step::ShutdownReturned))
+        .collect();
+    let Some(&(first_return, _)) = returns.first() else {
+        return Ok(());
+    };
+
+    let exited = view.first_step(|step| matches!(step, Step::ConsumerExited));
+    if exited.is_none_or(|position| position > first_return) {
+        let detail = format!(
+            "shutdown returned at trace entry {first_return} before the send-queue consumer exited"
+        );
+        return Err(violation(Invariant::Shutdown, None, detail));
+    }
+
+    if let Some((position, account, version, id)) = view
+        .accepted()
+        .find(|(position, ..)| *position > first_return)
+    {
+        let detail = format!(
+            "event {id} (version {version}) was accepted at trace entry {position}, after shutdown \
+             returned at entry {first_return}"
+        );
+        return Err(violation(Invariant::Shutdown, Some(account), detail));
+    }
+
+    for call in &view.calls {
+        let shutdown_seen = view.calls.iter().any(|other| {
+            matches!(other.op, Op::Shutdown)
+                && other.returned < call.started
+                && (other.thread == call.thread || call.phase == Phase::AfterJoin)
+        });
+        let is_change = matches!(call.op, Op::Add { .. } | Op::Remove { .. });
+        if shutdown_seen && is_change && call.outcome != &CallOutcome::Failed(Error::ShutDown) {
+            let detail = format!(
+                "`{}` started at trace entry {} after a shutdown it must see, but returned {:?}",
+                call.op, call.started, call.outcome
+            );
+            return Err(violation(Invariant::Shutdown, call.op.account(), detail));
+        }
+    }
+    Ok(())
+}
+
+fn check_removal(run: &Run, view: &View) -> Result<(), Violation> {
+    for call in &view.calls {
+        let Op::RemoveAccount { account } = call.op else {
+            continue;
+        };
+        if call.outcome != &CallOutcome::Done {
+            continue;
+        }
+
+        let late_push = view
+            .accepted()
+            .find(|(position, pushed, ..)| *pushed == account && *position > call.returned);
+        if let Some((position, _, version, id)) = late_push {
+            let detail = format!(
+                "event {id} (version {version}) was accepted at trace entry {position}, after the \
+                 removal returned at entry {}",
+                call.returned
+            );
+            return Err(violation(Invariant::Removal, Some(account), detail));
+        }
+
+        let late_call = view.calls.iter().find(|later| {
+            later.started > call.returned
+                && matches!(later.op, Op::Add { .. } | Op::Remove { .. })
+                && later.op.account() == Some(account)
+                && !matches!(
+                    later.outcome,
+                    CallOutcome::Failed(Error::AccountRemoved { .. } | Error::ShutDown)
+                )
+        });
+        if let Some(later) = late_call {
+            let detail = format!(
+                "`{}` started at trace entry {} after the removal returned, but returned {:?}",
+                later.op, later.started, later.outcome
+            );
+            return Err(violation(Invariant::Removal, Some(account), detail));
+        }
+
+        let kept = run
+            .accounts
+            .iter()
+            .find(|final_account| &final_account.name == account);
+        if let Some(kept) = kept.filter(|kept| kept.references > 1 || !kept.removed) {
+            let detail = format!(
+                "after removal the account is {} and has {} strong reference(s); only the \
+                 scenario's own handle should remain",
+                if kept.removed { "fenced" } else { "not fenced" },
+                kept.references
+            );
+            return Err(violation(Invariant::Removal, Some(account), detail));
+        }
+    }
+    Ok(())
+}
+
+fn check_counted_drops(run: &Run, view: &View) -> Result<(), Violation> {
+    let rejected = view
+        .steps()
+        .filter(|(_, step)| matches!(step, Step::PushRejected { .. }))
+        .count() as u64;
+    let dropped = view
+        .steps()
+        .filter(|(_, step)| matches!(step, Step::UpdateDropped { .. }))
+        .count() as u64;
+    if run.stats.rejected_pushes != rejected || run.stats.dropped_updates != dropped {
+        let detail = format!(
+            "the trace shows {rejected} rejected push(es) and {dropped} dropped update(s), but the \
+             server counted {} and {}",
+            run.stats.rejected_pushes, run.stats.dropped_updates
+        );
+        return Err(violation(Invariant::CountedDrops, None, detail));
+    }
+
+    let began = view.first_step(|step| matches!(step, Step::ShutdownBegan));
+    for (position, step) in view.steps() {
+        let account = match step {
+            Step::PushRejected { account, .. } | Step::UpdateDropped { account } => account,
+            _ => continue,
+        };
+        if began.is_none_or(|began| began > position) {
+            let detail =
+                format!("{step:?} at trace entry {position} happened before any shutdown began");
+            return Err(violation(Invariant::CountedDrops, Some(account), detail));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! Recording a run: the trace of steps and calls, and the delivered events.
+
+use std::fmt::{self, Write as _};
+
+use crate::error::Error;
+use crate::event::{AccountConnsEvent, AccountCounts, AccountName};
+use crate::probe::{Probe, Step};
+use crate::server::{EventSink, Stats, Update};
+use crate::spec::Op;
+use crate::sync::thread::current_label;
+use crate::sync::untracked::{Arc, AtomicU64, Mutex, Ordering, lock};
+
+/// When a call ran relative to the scenario's threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// On the main thread before the scenario's threads started.
+    Setup,
+    /// On one of the scenario's threads.
+    Concurrent,
+    /// On the main thread after every scenario thread was joined.
+    AfterJoin,
+}
+
+/// What an API call returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// A change succeeded.
+    Updated(Update),
+    /// The call returned an error.
+    Failed(Error),
+    /// A call without a value (account removal, shutdown) returned.
+    Done,
+}
+
+/// One entry of the trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Record {
+    /// A step the server reported.
+    Step(Step),
+    /// An API call started.
+    CallStarted {
+        /// Call number, unique within the run.
+        call: u64,
+        /// The operation.
+        op: Op,
+        /// Where it ran.
+        phase: Phase,
+    },
+    /// An API call returned.
+    CallReturned {
+        /// Call number.
+        call: u64,
+        /// What it returned.
+        outcome: CallOutcome,
+    },
+}
+
+/// A trace entry with the thread that recorded it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Label of the recording thread.
+    pub thread: String,
+    /// What happened.
+    pub record: Record,
+}
+
+/// State of one account at the end of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FinalAccount {
+    /// The account.
+    pub name: AccountName,
+    /// Its counts at quiescence.
+    pub counts: AccountCounts,
+    /// Whether it was removed.
+    pub removed: bool,
+    /// Strong references to the account once the server was dropped, the scenario's own handle
+    /// included.
+    pub references: usize,
+}
+
+/// A recorded run, ready for [`crate::spec::check`].
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// Name of the design that ran.
+    pub design: &'static str,
+    /// Every step and call, in recorded order.
+    pub entries: Vec<Entry>,
+    /// Events in the order the consumer delivered them.
+    pub delivered: Vec<AccountConnsEvent>,
+    /// Accounts at quiescence, sorted by name.
+    pub accounts: Vec<FinalAccount>,
+    /// Counters of events kept from delivery.
+    pub stats: Stats,
+    /// Exclusive maximum of the NUID sequence the server used.
+    pub nuid_max_seq: u64,
+}
+
+impl Run {
+    /// Renders the trace, one entry a line, for failure messages.
+    pub fn trace_text(&self) -> String {
+        let mut text = String::new();
+        for (index, entry) in self.entries.iter().enumerate() {
+            let _ = writeln!(
+                text,
+                "  {index:>3} {:<14} {}",
+                entry.thread,
+                DisplayRecord(&entry.record)
+            );
+        }
+        text
+    }
+}
+
+struct DisplayRecord<'a>(&'a Record);
+
+impl fmt::Display for DisplayRecord<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Record::Step(step) => write!(f, "{step:?}"),
+            Record::CallStarted { call, op, phase } => write!(f, "call {call} {op} ({phase:?})"),
+            Record::CallReturned { call, outcome } => write!(f, "call {call} returned {outcome:?}"),
+        }
+    }
+}
+
+/// Records a run: install it as the server's probe and sink, and wrap calls in [`Recorder::call`].
+#[derive(Debug, Default)]
+pub struct Recorder {
+    entries: Mutex<Vec<Entry>>,
+    delivered: Mutex<Vec<AccountConnsEvent>>,
+    next_call: AtomicU64,
+}
+
+impl Recorder {
+    /// Creates an empty recorder.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Recorder::default())
+    }
+
+    /// Returns a sink that records delivered events into this recorder.
+    pub fn sink(self: &Arc<Self>) -> Box<dyn EventSink> {
+        Box::new(RecordingSink(self.clone()))
+    }
+
+    /// Records the start and the outcome of one call.
+    pub fn call(&self, op: &Op, phase: Phase, body: impl FnOnce() -> CallOutcome) -> CallOutcome {
+        // Relaxed: only uniqueness of the number matters.
+        let call = self.next_call.fetch_add(1, Ordering::Relaxed);
+        self.push(Record::CallStarted {
+            call,
+            op: op.clone(),
+            phase,
+        });
+
+        let outcome = body();
+        self.push(Record::CallReturned {
+            call,
+            outcome: outcome.clone(),
+        });
+        outcome
+    }
+
+    /// Takes the trace and the delivered events.
+    pub fn take(&self) -> (Vec<Entry>, Vec<AccountConnsEvent>) {
+        let entries = std::mem::take(&mut *lock(&self.entries));
+        let delivered = std::mem::take(&mut *lock(&self.delivered));
+        (entries, delivered)
+    }
+
+    fn push(&self, record: Record) {
+        let thread = current_label();
+        lock(&self.entries).push(Entry { thread, record });
+    }
+}
+
+impl Probe for Recorder {
+    fn step(&self, step: Step) {
+        self.push(Record::Step(step));
+    }
+}
+
+struct RecordingSink(Arc<Recorder>);
+
+impl EventSink for RecordingSink {
+    fn publish(&mut self, event: AccountConnsEvent) {
+        lock(&self.0.delivered).push(event);
+    }
+}

@@ -1,0 +1,296 @@
+//! Scenarios: scripts of API calls, run on real threads of the current sync backend.
+//!
+//! The same scenario runs under loom, under shuttle and on production threads. The main thread
+//! registers the accounts and runs the setup calls, starts one thread per script, joins them, runs
+//! the calls that follow the join, reads the final state at quiescence and shuts the server down,
+//! so that every accepted event is delivered before the run is checked.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::account::{Account, GLOBAL_ACCOUNT};
+use crate::client::{ClientId, ClientKind};
+use crate::design::Design;
+use crate::event::AccountName;
+use crate::server::{Config, Consumer, Server};
+use crate::spec::record::{CallOutcome, FinalAccount, Phase, Recorder, Run};
+use crate::sync::Arc;
+use crate::sync::thread;
+
+/// One API call of a scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `Server::add_client`.
+    Add {
+        /// Account name.
+        account: AccountName,
+        /// Client id.
+        client: u64,
+        /// Client kind.
+        kind: ClientKind,
+    },
+    /// `Server::remove_client`.
+    Remove {
+        /// Account name.
+        account: AccountName,
+        /// Client id.
+        client: u64,
+    },
+    /// `Server::remove_account`.
+    RemoveAccount {
+        /// Account name.
+        account: AccountName,
+    },
+    /// `Server::shutdown`.
+    Shutdown,
+}
+
+impl Op {
+    /// Adds a counted client.
+    pub fn add(account: &str, client: u64) -> Op {
+        Op::add_kind(account, client, ClientKind::Client)
+    }
+
+    /// Adds a client of any kind.
+    pub fn add_kind(account: &str, client: u64, kind: ClientKind) -> Op {
+        Op::Add {
+            account: account.into(),
+            client,
+            kind,
+        }
+    }
+
+    /// Removes a client.
+    pub fn remove(account: &str, client: u64) -> Op {
+        Op::Remove {
+            account: account.into(),
+            client,
+        }
+    }
+
+    /// Removes an account.
+    pub fn remove_account(account: &str) -> Op {
+        Op::RemoveAccount {
+            account: account.into(),
+        }
+    }
+
+    /// Account the call is about, if any.
+    pub fn account(&self) -> Option<&AccountName> {
+        match self {
+            Op::Add { account, .. }
+            | Op::Remove { account, .. }
+            | Op::RemoveAccount { account } => Some(account),
+            Op::Shutdown => None,
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::Add {
+                account,
+                client,
+                kind,
+            } => write!(f, "add {kind:?} cid {client} to {account:?}"),
+            Op::Remove { account, client } => write!(f, "remove cid {client} from {account:?}"),
+            Op::RemoveAccount { account } => write!(f, "remove account {account:?}"),
+            Op::Shutdown => f.write_str("shutdown"),
+        }
+    }
+}
+
+/// A script of calls: setup on the main thread, one list per concurrent thread, then calls after
+/// the join.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Accounts registered before anything else (`$G` always exists).
+    pub accounts: Vec<AccountName>,
+    /// Calls on the main thread before the threads start.
+    pub setup: Vec<Op>,
+    /// One script per concurrent thread.
+    pub threads: Vec<Vec<Op>>,
+    /// Calls on the main thread after the join.
+    pub after_join: Vec<Op>,
+    /// NUID key seed.
+    pub seed: u64,
+    /// Exclusive maximum of the NUID sequence.
+    pub nuid_max_seq: u64,
+    /// Send-queue lanes.
+    pub lanes: usize,
+    /// NUID stripes.
+    pub id_stripes: usize,
+    /// Who drains the send queue.
+    pub consumer: Consumer,
+}
+
+impl Scenario {
+    /// Creates a scenario over `accounts` with a manual consumer, two lanes and two id stripes.
+    pub fn new(accounts: &[&str]) -> Self {
+        Scenario {
+            accounts: accounts
+                .iter()
+                .map(|&name| AccountName::from(name))
+                .collect(),
+            setup: Vec::new(),
+            threads: Vec::new(),
+            after_join: Vec::new(),
+            seed: 1,
+            nuid_max_seq: crate::nuid::MAX_SEQ,
+            lanes: 2,
+            id_stripes: 2,
+            consumer: Consumer::Manual,
+        }
+    }
+
+    /// Adds setup calls.
+    pub fn setup(mut self, ops: impl IntoIterator<Item = Op>) -> Self {
+        self.setup.extend(ops);
+        self
+    }
+
+    /// Adds a concurrent thread running `ops`.
+    pub fn thread(mut self, ops: impl IntoIterator<Item = Op>) -> Self {
+        self.threads.push(ops.into_iter().collect());
+        self
+    }
+
+    /// Adds calls after the join.
+    pub fn after_join(mut self, ops: impl IntoIterator<Item = Op>) -> Self {
+        self.after_join.extend(ops);
+        self
+    }
+
+    /// Runs the scenario on design `D` and returns the recorded run.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the server cannot start or an account cannot be registered: the scenario itself
+    /// is then wrong.
+    pub fn run<D: Design>(&self) -> Run {
+        let recorder = Recorder::new();
+        let config = Config {
+            seed: Some(self.seed),
+            nuid_max_seq: self.nuid_max_seq,
+            lanes: self.lanes,
+            id_stripes: self.id_stripes,
+            consumer: self.consumer,
+            probe: Some(recorder.clone()),
+        };
+        let server = Arc::new(Server::<D>::new(config, recorder.sink()).expect("server starts"));
+        let handles = Arc::new(self.register(&server));
+
+        run_ops(&server, &handles, &recorder, &self.setup, Phase::Setup);
+        let workers: Vec<_> = self
+            .threads
+            .iter()
+            .enumerate()
+            .map(|(index, ops)| {
+                let (server, handles, recorder) =
+                    (server.clone(), handles.clone(), recorder.clone());
+                let ops = ops.clone();
+                let body = move || run_ops(&server, &handles, &recorder, &ops, Phase::Concurrent);
+                thread::spawn_named(&format!("scenario-{index}"), body).expect("thread starts")
+            })
+            .collect();
+        for worker in workers {
+            worker.join().expect("scenario thread panicked");
+        }
+        run_ops(
+            &server,
+            &handles,
+            &recorder,
+            &self.after_join,
+            Phase::AfterJoin,
+        );
+
+        let mut accounts = final_accounts(&handles);
+        let teardown = [Op::Shutdown];
+        run_ops(&server, &handles, &recorder, &teardown, Phase::AfterJoin);
+        let stats = server.stats();
+        let nuid_max_seq = server.nuid_max_seq();
+        drop(server);
+        for account in &mut accounts {
+            account.references = Arc::strong_count(&handles[&account.name]);
+        }
+
+        let (entries, delivered) = recorder.take();
+        Run {
+            design: D::NAME,
+            entries,
+            delivered,
+            accounts,
+            stats,
+            nuid_max_seq,
+        }
+    }
+
+    fn register<D: Design>(&self, server: &Server<D>) -> HashMap<AccountName, Arc<Account<D>>> {
+        let mut handles = HashMap::new();
+        handles.insert(AccountName::from(GLOBAL_ACCOUNT), server.global_account());
+        for name in &self.accounts {
+            let account = server
+                .register_account(name)
+                .expect("scenario account registers");
+            handles.insert(name.clone(), account);
+        }
+        handles
+    }
+}
+
+fn run_ops<D: Design>(
+    server: &Server<D>,
+    handles: &HashMap<AccountName, Arc<Account<D>>>,
+    recorder: &Recorder,
+    ops: &[Op],
+    phase: Phase,
+) {
+    for op in ops {
+        recorder.call(op, phase, || run_op(server, handles, op));
+    }
+}
+
+fn run_op<D: Design>(
+    server: &Server<D>,
+    handles: &HashMap<AccountName, Arc<Account<D>>>,
+    op: &Op,
+) -> CallOutcome {
+    let handle = |name: &AccountName| {
+        handles
+            .get(name)
+            .unwrap_or_else(|| panic!("scenario names account {name:?}, which it never registered"))
+    };
+    let result = match op {
+        Op::Add {
+            account,
+            client,
+            kind,
+        } => server
+            .add_client(handle(account), ClientId(*client), *kind)
+            .map(CallOutcome::Updated),
+        Op::Remove { account, client } => server
+            .remove_client(handle(account), ClientId(*client))
+            .map(CallOutcome::Updated),
+        Op::RemoveAccount { account } => server.remove_account(account).map(|()| CallOutcome::Done),
+        Op::Shutdown => {
+            server.shutdown();
+            Ok(CallOutcome::Done)
+        }
+    };
+    result.unwrap_or_else(CallOutcome::Failed)
+}
+
+fn final_accounts<D: Design>(handles: &HashMap<AccountName, Arc<Account<D>>>) -> Vec<FinalAccount> {
+    let mut accounts: Vec<_> = handles
+        .values()
+        .map(|account| FinalAccount {
+            name: account.name().clone(),
+            counts: account.counts(),
+            removed: account.is_removed(),
+            references: 0,
+        })
+        .collect();
+    accounts.sort_by(|a, b| a.name.cmp(&b.name));
+    accounts
+}
