@@ -7,30 +7,15 @@
 
 mod common;
 
-use account_events::spec::{Interleaving, Op, Scenario};
+use account_events::spec::catalog;
 use account_events::{GlobalLock, Hybrid};
-
-fn scenario() -> Scenario {
-    Scenario::new(&["A"])
-        .setup([Op::add("A", 1)])
-        .thread([Op::add("A", 2), Op::remove("A", 1)])
-        .thread([Op::remove_account("A")])
-}
-
-fn interests() -> [Interleaving; 3] {
-    [
-        Interleaving::RemovalBetweenChangeAndPush,
-        Interleaving::PushDuringRemoval,
-        Interleaving::ChangeAfterRemoval,
-    ]
-}
 
 #[test]
 fn account_removal_global_lock() {
-    common::run_model::<GlobalLock>("account_removal", scenario(), &interests());
+    common::run_entry::<GlobalLock>(catalog::account_removal());
 }
 
 #[test]
 fn account_removal_hybrid() {
-    common::run_model::<Hybrid>("account_removal", scenario(), &interests());
+    common::run_entry::<Hybrid>(catalog::account_removal());
 }

@@ -10,6 +10,7 @@ use std::io::Write as _;
 use std::time::Instant;
 
 use account_events::Design;
+use account_events::spec::catalog::CatalogEntry;
 use account_events::spec::{self, Interleaving, Scenario};
 use account_events::sync::model::explore;
 use account_events::sync::untracked::{Arc, AtomicU64, Mutex, Ordering, lock};
@@ -17,6 +18,11 @@ use account_events::sync::untracked::{Arc, AtomicU64, Mutex, Ordering, lock};
 /// Preemption bound used when `LOOM_MAX_PREEMPTIONS` is unset: the highest at which the whole
 /// suite finishes within 10 minutes on 2 cores (see README).
 pub const DEFAULT_PREEMPTION_BOUND: usize = 2;
+
+/// Explores a catalog entry on design `D`; see [`run_model`].
+pub fn run_entry<D: Design>(entry: CatalogEntry) {
+    run_model::<D>(entry.name, entry.scenario, &entry.interests);
+}
 
 /// Explores `scenario` on design `D`, checking the specification in every execution, then fails
 /// if one of `interests` never happened.

@@ -22,6 +22,7 @@
 //! thread, or after the scenario's threads were joined: only then does the memory model promise
 //! that the call sees the shutdown.
 
+pub mod catalog;
 mod check;
 mod interest;
 mod record;
