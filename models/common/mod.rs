@@ -17,7 +17,7 @@ use account_events::sync::untracked::{Arc, AtomicU64, Mutex, Ordering, lock};
 
 /// Preemption bound used when `LOOM_MAX_PREEMPTIONS` is unset: the highest at which the whole
 /// suite finishes within 10 minutes on 2 cores (see README).
-pub const DEFAULT_PREEMPTION_BOUND: usize = 2;
+pub const DEFAULT_PREEMPTION_BOUND: usize = 3;
 
 /// Explores a catalog entry on design `D`; see [`run_model`].
 pub fn run_entry<D: Design>(entry: CatalogEntry) {

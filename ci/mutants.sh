@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Seeded-bug catalog: applies each patch in ci/mutants/ to a scratch copy of the tree, runs the
+# loom models there, and requires them to fail. Prints a kill table: patch, caught or missed, the
+# first failing model and invariant, seconds.
+#
+# Environment:
+#   MUTANTS_BOUND   preemption bound for the runs (default 2)
+#   MUTANTS_DIR     scratch directory (default target/mutants); its target directory is reused
+#                   between patches, so only the patched files are rebuilt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scratch="${MUTANTS_DIR:-$root/target/mutants}"
+bound="${MUTANTS_BOUND:-2}"
+mkdir -p "$scratch"
+table="$scratch/kill-table.tsv"
+: > "$table"
+
+status=0
+for patch in ci/mutants/*.patch; do
+    name=$(basename "$patch" .patch)
+    work="$scratch/tree"
+    rm -rf "$work"
+    mkdir -p "$work"
+    git ls-files -z | xargs -0 cp --parents -t "$work"
+    if ! (cd "$work" && git apply "$root/$patch"); then
+        printf '%s\tpatch no longer applies\t-\t-\n' "$name" >> "$table"
+        status=1
+        continue
+    fi
+
+    started=$(date +%s)
+    log="$scratch/$name.log"
+    if (cd "$work" && LOOM_MAX_PREEMPTIONS="$bound" LOOM_TARGET_DIR="$scratch/target" ci/loom.sh) > "$log" 2>&1; then
+        verdict="MISSED"
+        status=1
+    else
+        verdict="caught"
+    fi
+    seconds=$(( $(date +%s) - started ))
+    first=$(grep -m1 -oE "model [a-z_]+ on [A-Za-z]+(: invariant \`[a-z-]+\` violated[^:]*| is vacuous)" "$log" || echo "-")
+    printf '%s\t%s\t%s\t%s\n' "$name" "$verdict" "$first" "$seconds" >> "$table"
+done
+
+echo
+{
+    printf 'seeded bug\tresult\tfirst failure\tseconds\n'
+    cat "$table"
+} | column -t -s $'\t'
+exit "$status"
