@@ -31,14 +31,21 @@ for patch in ci/mutants/*.patch; do
 
     started=$(date +%s)
     log="$scratch/$name.log"
-    if (cd "$work" && LOOM_MAX_PREEMPTIONS="$bound" LOOM_TARGET_DIR="$scratch/target" ci/loom.sh) > "$log" 2>&1; then
-        verdict="MISSED"
+    (cd "$work" && LOOM_MAX_PREEMPTIONS="$bound" LOOM_TARGET_DIR="$scratch/target" ci/loom.sh) > "$log" 2>&1 || true
+    seconds=$(( $(date +%s) - started ))
+    # Only a model's own failure counts as a catch; a build error or an unrelated panic does not.
+    first=$(grep -m1 -oE "model [a-z_]+ on [A-Za-z]+(: invariant \`[a-z-]+\` violated[^:]*| is vacuous)" "$log" || true)
+    if [ -n "$first" ]; then
+        verdict="caught"
+    elif grep -q "^loom: FAILED" "$log"; then
+        verdict="failed without a model violation (see $log)"
+        first="-"
         status=1
     else
-        verdict="caught"
+        verdict="MISSED"
+        first="-"
+        status=1
     fi
-    seconds=$(( $(date +%s) - started ))
-    first=$(grep -m1 -oE "model [a-z_]+ on [A-Za-z]+(: invariant \`[a-z-]+\` violated[^:]*| is vacuous)" "$log" || echo "-")
     printf '%s\t%s\t%s\t%s\n' "$name" "$verdict" "$first" "$seconds" >> "$table"
 done
 

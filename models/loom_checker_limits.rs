@@ -7,9 +7,11 @@ use account_events::{Consumer, Hybrid};
 
 /// Loom models at most five threads, its own main thread included. The consumer thread takes one
 /// more, so a scenario with four threads and a consumer thread cannot be modelled; such scenarios
-/// run on real threads in the production tests and, at larger scale, under shuttle.
+/// run on real threads in the production tests and, at larger scale, under shuttle. Loom fails
+/// such a model with `assertion failed: self.threads.len() < self.max()` and then aborts the
+/// whole test process while unwinding, so this test cannot be a `should_panic` one.
 #[test]
-#[should_panic(expected = "max_threads")]
+#[ignore = "loom models at most 5 threads, main included; this 6-thread scenario aborts the process"]
 fn thread_limit_rejects_six_threads() {
     let mut scenario = Scenario::new(&["A"])
         .thread([Op::add("A", 1)])
