@@ -23,7 +23,9 @@ for patch in ci/mutants/*.patch; do
     rm -rf "$work"
     mkdir -p "$work"
     git ls-files -z | xargs -0 cp --parents -t "$work"
-    if ! (cd "$work" && git apply "$root/$patch"); then
+    # `patch`, not `git apply`: the scratch tree may sit inside this repository, where `git apply`
+    # silently skips paths outside the current directory.
+    if ! (cd "$work" && patch -p1 --quiet --forward < "$root/$patch"); then
         printf '%s\tpatch no longer applies\t-\t-\n' "$name" >> "$table"
         status=1
         continue

@@ -8,6 +8,7 @@ use crate::probe::{Probe, Step};
 use crate::server::{EventSink, Stats, Update};
 use crate::spec::Op;
 use crate::sync::thread::current_label;
+use crate::sync::atomic::{AtomicU64 as TrackedAtomicU64, Ordering as TrackedOrdering};
 use crate::sync::untracked::{Arc, AtomicU64, Mutex, Ordering, lock};
 
 /// When a call ran relative to the scenario's threads.
@@ -129,12 +130,34 @@ pub struct Recorder {
     entries: Mutex<Vec<Entry>>,
     delivered: Mutex<Vec<AccountConnsEvent>>,
     next_call: AtomicU64,
+    removal_clock: Option<TrackedAtomicU64>,
 }
 
 impl Recorder {
     /// Creates an empty recorder.
     pub fn new() -> Arc<Self> {
         Arc::new(Recorder::default())
+    }
+
+    /// Creates a recorder that also orders pushes against account removals for the checker.
+    ///
+    /// Loom explores only orders that differ in happens-before, and the recorder's own log is
+    /// invisible to it. "Accepted after the removal returned" is a real-time order: if a buggy
+    /// design let a push and a removal share no lock, loom would explore one order of the two
+    /// and could miss the bad one. This recorder bumps one tracked atomic at every accepted push
+    /// and every returning removal, which makes them dependent, so loom explores both orders.
+    /// The price is a larger state space, so scenarios without a removal use [`Recorder::new`].
+    pub fn ordering_removals() -> Arc<Self> {
+        Arc::new(Recorder {
+            removal_clock: Some(TrackedAtomicU64::new(0)),
+            ..Recorder::default()
+        })
+    }
+
+    fn tick(&self) {
+        if let Some(clock) = &self.removal_clock {
+            clock.fetch_add(1, TrackedOrdering::SeqCst);
+        }
     }
 
     /// Returns a sink that records delivered events into this recorder.
@@ -153,6 +176,9 @@ impl Recorder {
         });
 
         let outcome = body();
+        if matches!(op, Op::RemoveAccount { .. }) {
+            self.tick();
+        }
         self.push(Record::CallReturned {
             call,
             outcome: outcome.clone(),
@@ -175,6 +201,9 @@ impl Recorder {
 
 impl Probe for Recorder {
     fn step(&self, step: Step) {
+        if matches!(step, Step::PushAccepted { .. }) {
+            self.tick();
+        }
         self.push(Record::Step(step));
     }
 }

@@ -169,7 +169,17 @@ impl Scenario {
     /// Panics if the server cannot start or an account cannot be registered: the scenario itself
     /// is then wrong.
     pub fn run<D: Design>(&self) -> Run {
-        let recorder = Recorder::new();
+        let removes_accounts = self
+            .setup
+            .iter()
+            .chain(self.threads.iter().flatten())
+            .chain(&self.after_join)
+            .any(|op| matches!(op, Op::RemoveAccount { .. }));
+        let recorder = if removes_accounts {
+            Recorder::ordering_removals()
+        } else {
+            Recorder::new()
+        };
         let config = Config {
             seed: Some(self.seed),
             nuid_max_seq: self.nuid_max_seq,
