@@ -7,8 +7,8 @@ use crate::event::{AccountConnsEvent, AccountCounts, AccountName};
 use crate::probe::{Probe, Step};
 use crate::server::{EventSink, Stats, Update};
 use crate::spec::Op;
-use crate::sync::thread::current_label;
 use crate::sync::atomic::{AtomicU64 as TrackedAtomicU64, Ordering as TrackedOrdering};
+use crate::sync::thread::current_label;
 use crate::sync::untracked::{Arc, AtomicU64, Mutex, Ordering, lock};
 
 /// When a call ran relative to the scenario's threads.
