@@ -6,8 +6,8 @@ use account_events::sync::model::explore;
 use account_events::{Consumer, Hybrid};
 
 /// Loom models at most five threads, its own main thread included. The consumer thread takes one
-/// more, so a scenario with four threads and a consumer thread cannot be modelled; such scenarios
-/// run on real threads in the production tests and, at larger scale, under shuttle. Loom fails
+/// more, so a scenario with four threads and a consumer thread cannot be modelled. Such scenarios
+/// run only on real threads, in the production tests. Loom fails
 /// such a model with `assertion failed: self.threads.len() < self.max()` and then aborts the
 /// whole test process while unwinding, so this test cannot be a `should_panic` one.
 #[test]

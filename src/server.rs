@@ -378,7 +378,7 @@ impl<D: Design> Server<D> {
 
     /// Returns true once a shutdown has begun.
     pub fn is_shut_down(&self) -> bool {
-        // Relaxed: a hint; callers needing an exact answer call `shutdown`, which synchronizes.
+        // Relaxed: a hint; callers that need an exact result call `shutdown`, which synchronizes.
         self.core.state.load(Ordering::Relaxed) != RUNNING
     }
 

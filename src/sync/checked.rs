@@ -103,7 +103,7 @@ pub mod thread {
     /// Starts a thread of the model. Loom and shuttle threads cannot fail to start.
     ///
     /// NOTE: loom models at most `loom::MAX_THREADS` (5) threads, the model's main thread
-    /// included, which bounds every loom scenario to four threads besides main.
+    /// included, so a loom scenario has at most four threads besides main, the consumer thread included.
     pub fn spawn_named<F, T>(_name: &str, body: F) -> std::io::Result<JoinHandle<T>>
     where
         F: FnOnce() -> T + Send + 'static,
