@@ -2,7 +2,7 @@
 //!
 //! - A per-account event lock orders the account's updates: id, snapshot and push happen under
 //!   one hold of it, so the account's events leave in snapshot order. Updates of different
-//!   accounts never wait for each other.
+//!   accounts share no lock, except the send-queue lane lock when their accounts map to one lane.
 //! - Ids come from the lock-free striped NUID generator; the stripe is chosen by the account, so
 //!   accounts on different stripes share no id state.
 //! - "Events enabled" is a lock-free load of the server's state word.
