@@ -3,8 +3,9 @@
 //! A [`Server`] keeps accounts and their clients. Every change to an account's client set
 //! publishes an account-connections event with the new counts onto a send queue that one consumer
 //! drains. How updates are serialized is a [`Design`]: [`GlobalLock`] is today's NATS server
-//! (one server-wide lock), [`Hybrid`] the recommended replacement (per-account event lock,
-//! lock-free ids and eventing check).
+//! (one server-wide lock), [`ShardedLock`] splits that lock in 64, [`PerAccountLock`] and
+//! [`Hybrid`] use a per-account event lock with lock-free ids and eventing check, and
+//! [`HybridCoalescing`] merges updates that arrive while one is in flight.
 //!
 //! [`spec`] states the correctness properties as executable checks over a recorded run; the loom
 //! models in `models/` and the tests in `tests/` run them on every design.
@@ -26,7 +27,9 @@ pub mod sync;
 
 pub use account::{Account, GLOBAL_ACCOUNT};
 pub use client::{ClientId, ClientKind};
-pub use design::{Delivery, Design, GlobalLock, Hybrid};
+pub use design::{
+    Delivery, Design, Freshness, GlobalLock, Hybrid, HybridCoalescing, PerAccountLock, ShardedLock,
+};
 pub use error::Error;
 pub use event::{AccountConnsEvent, AccountCounts, AccountName, Counts};
 pub use nuid::EventId;
@@ -47,7 +50,19 @@ macro_rules! for_each_design {
             $body
         }
         {
+            type $design = $crate::ShardedLock;
+            $body
+        }
+        {
+            type $design = $crate::PerAccountLock;
+            $body
+        }
+        {
             type $design = $crate::Hybrid;
+            $body
+        }
+        {
+            type $design = $crate::HybridCoalescing;
             $body
         }
     }};
@@ -55,6 +70,9 @@ macro_rules! for_each_design {
 
 static_assertions::assert_impl_all!(Server<GlobalLock>: Send, Sync);
 static_assertions::assert_impl_all!(Server<Hybrid>: Send, Sync);
+static_assertions::assert_impl_all!(Server<ShardedLock>: Send, Sync);
+static_assertions::assert_impl_all!(Server<PerAccountLock>: Send, Sync);
+static_assertions::assert_impl_all!(Server<HybridCoalescing>: Send, Sync);
 static_assertions::assert_impl_all!(Account<Hybrid>: Send, Sync);
 static_assertions::assert_impl_all!(AccountConnsEvent: Send, Sync, Clone);
 static_assertions::assert_impl_all!(Error: Send, Sync, std::error::Error);

@@ -299,15 +299,23 @@ impl Nuid {
 #[derive(Debug)]
 pub struct SequentialNuid {
     key: NuidKey,
+    stripe: usize,
     epoch: u64,
     index: u64,
 }
 
 impl SequentialNuid {
-    /// Creates a generator; it uses the key's stripe 0.
+    /// Creates a generator on the key's stripe 0.
     pub fn new(key: NuidKey) -> Self {
+        Self::with_stripe(key, 0)
+    }
+
+    /// Creates a generator on one stripe of the key. Generators on different stripes never
+    /// produce the same prefix.
+    pub fn with_stripe(key: NuidKey, stripe: usize) -> Self {
         SequentialNuid {
             key,
+            stripe,
             epoch: 0,
             index: 0,
         }
@@ -315,7 +323,7 @@ impl SequentialNuid {
 
     /// Takes the next id.
     pub fn next_id(&mut self) -> (EventId, Taken) {
-        let params = self.key.epoch(0, self.epoch);
+        let params = self.key.epoch(self.stripe, self.epoch);
         if self.index < params.capacity {
             self.index += 1;
             return (params.id(self.index - 1), Taken::Fast);
@@ -323,7 +331,7 @@ impl SequentialNuid {
 
         self.epoch = (self.epoch + 1) & EPOCH_MASK;
         self.index = 1;
-        (self.key.epoch(0, self.epoch).id(0), Taken::RolledOver)
+        (self.key.epoch(self.stripe, self.epoch).id(0), Taken::RolledOver)
     }
 }
 

@@ -81,6 +81,11 @@ pub enum Step {
         /// The removed account.
         account: AccountName,
     },
+    /// A coalescing publisher found a change pending after its push and starts another round.
+    Republishing {
+        /// The account.
+        account: AccountName,
+    },
     /// The first shutdown caller began the shutdown.
     ShutdownBegan,
     /// The design stopped eventing (shutdown step 1).

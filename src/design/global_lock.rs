@@ -25,6 +25,7 @@ pub struct ServerLocked {
 impl Design for GlobalLock {
     const NAME: &'static str = "GlobalLock";
     const LOCK_FREE_IDS: bool = false;
+    const SERVER_WIDE_LOCK: bool = true;
 
     type ServerSlot = Mutex<ServerLocked>;
     type AccountSlot = ();
@@ -52,7 +53,7 @@ impl Design for GlobalLock {
 
         let (id, taken) = server.nuid.next_id();
         core.record(Step::IdTaken { id, taken });
-        snapshot_and_push(core, account, id)
+        snapshot_and_push(core, account, id, account.lane(core))
     }
 
     fn fence(core: &Core<Self>, account: &Account<Self>) {

@@ -9,11 +9,15 @@
 //! A design is a type implementing [`Design`]; the server, every model and every test are generic
 //! over it, and [`crate::for_each_design`] runs one scenario on each.
 
+mod coalescing;
 mod global_lock;
 mod hybrid;
+mod sharded_lock;
 
+pub use coalescing::HybridCoalescing;
 pub use global_lock::GlobalLock;
-pub use hybrid::Hybrid;
+pub use hybrid::{Hybrid, PerAccountLock};
+pub use sharded_lock::ShardedLock;
 
 use crate::account::Account;
 use crate::event::AccountConnsEvent;
@@ -42,6 +46,19 @@ pub enum Delivery {
     Rejected,
     /// No event: the account was removed before the update could push.
     Fenced,
+    /// No event of its own: another thread is publishing this account, and it publishes a
+    /// snapshot that includes this change before it stops (coalescing designs only).
+    Coalesced,
+}
+
+/// When a successful change is covered by an accepted event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// Before the change's call returns.
+    Synchronous,
+    /// Once no update of the account is in progress: after [`crate::Server::flush`] or at
+    /// quiescence. An update that arrives during another one is merged into it.
+    Eventual,
 }
 
 /// A way of serializing account-connections updates.
@@ -51,6 +68,12 @@ pub trait Design: Sized + Send + Sync + 'static {
 
     /// True if ids come from the lock-free generator, so callers can race on a roll-over.
     const LOCK_FREE_IDS: bool;
+
+    /// True if one lock serializes the updates of every account.
+    const SERVER_WIDE_LOCK: bool = false;
+
+    /// When a change is covered by an event.
+    const FRESHNESS: Freshness = Freshness::Synchronous;
 
     /// Server-wide state of the design.
     type ServerSlot: Send + Sync;
@@ -69,6 +92,10 @@ pub trait Design: Sized + Send + Sync + 'static {
 
     /// Stops eventing at shutdown, before the send queue closes.
     fn stop_eventing(core: &Core<Self>);
+
+    /// Waits until no update of the account is in progress. Synchronous designs have nothing to
+    /// wait for.
+    fn flush(_core: &Core<Self>, _account: &Account<Self>) {}
 }
 
 /// Snapshots the account and pushes its event. The caller holds the design's event lock for the
@@ -77,6 +104,7 @@ pub(crate) fn snapshot_and_push<D: Design>(
     core: &Core<D>,
     account: &Account<D>,
     id: EventId,
+    lane: usize,
 ) -> Delivery {
     let state = account.state.lock();
     if state.removed {
@@ -103,7 +131,7 @@ pub(crate) fn snapshot_and_push<D: Design>(
         version: snapshot.version,
         timestamp: crate::sync::now(),
     };
-    match core.queue.push(account.lane(core), event) {
+    match core.queue.push(lane, event) {
         Pushed::Accepted => Delivery::Accepted {
             id,
             version: snapshot.version,

@@ -5,11 +5,12 @@ use std::fmt;
 
 use crate::account::GLOBAL_ACCOUNT;
 use crate::client::ClientKind;
-use crate::design::Delivery;
+use crate::design::{Delivery, Freshness};
 use crate::error::Error;
 use crate::event::{AccountName, Counts};
 use crate::probe::Step;
 use crate::spec::record::{CallOutcome, Phase, Record, Run};
+use crate::server::Update;
 use crate::spec::scenario::Op;
 
 /// The invariants of the specification; see the table in [`crate::spec`].
@@ -23,8 +24,11 @@ pub enum Invariant {
     NothingLost,
     /// Versions of an account never go backwards in queue order.
     PerAccountOrder,
-    /// Every successful change is covered by an event accepted before its call returned.
+    /// Every successful change is covered by an event accepted before its call returned, or for
+    /// eventual designs, at quiescence.
     Freshness,
+    /// An update pushes at most one event.
+    OneEventPerUpdate,
     /// Last events and final counts agree at quiescence.
     FinalAccuracy,
     /// Nothing is accepted after shutdown returns.
@@ -44,6 +48,7 @@ impl Invariant {
             Invariant::NothingLost => "nothing-lost",
             Invariant::PerAccountOrder => "per-account-order",
             Invariant::Freshness => "freshness",
+            Invariant::OneEventPerUpdate => "one-event-per-update",
             Invariant::FinalAccuracy => "final-accuracy",
             Invariant::Shutdown => "shutdown",
             Invariant::Removal => "removal",
@@ -83,6 +88,7 @@ pub fn check(run: &Run) -> Result<(), Violation> {
     check_nothing_lost(run, &view)?;
     check_per_account_order(run)?;
     check_freshness(&view)?;
+    check_one_event_per_update(&view)?;
     check_final_accuracy(run, &view)?;
     check_shutdown(&view)?;
     check_removal(run, &view)?;
@@ -311,7 +317,64 @@ fn check_freshness(view: &View) -> Result<(), Violation> {
                 let detail = format!("`{}` succeeded but reports its account fenced", call.op);
                 return Err(violation(Invariant::Freshness, Some(account), detail));
             }
+            Delivery::Coalesced => check_coalesced(view, call, update)?,
             Delivery::GlobalAccount | Delivery::Dropped | Delivery::Rejected => {}
+        }
+    }
+    Ok(())
+}
+
+/// A merged change must be covered by some event of its account once the run is quiescent,
+/// unless shutdown dropped a round of that account (counted, and checked by `counted-drops`).
+fn check_coalesced(view: &View, call: &Call, update: &Update) -> Result<(), Violation> {
+    let account = &update.account;
+    if view.run.freshness == Freshness::Synchronous {
+        let detail = format!(
+            "`{}` reports its change merged into another update, but {} publishes synchronously",
+            call.op, view.run.design
+        );
+        return Err(violation(Invariant::Freshness, Some(account), detail));
+    }
+
+    let covered = view
+        .accepted()
+        .any(|(_, pushed, version, _)| pushed == account && version >= update.version);
+    if covered || had_drops(view, account) {
+        return Ok(());
+    }
+    let detail = format!(
+        "`{}` merged version {} into another update, but at quiescence no event of the account \
+         carries that version or a later one",
+        call.op, update.version
+    );
+    Err(violation(Invariant::Freshness, Some(account), detail))
+}
+
+/// Returns true if shutdown dropped an update or rejected a push of the account.
+fn had_drops(view: &View, account: &AccountName) -> bool {
+    view.steps().any(|(_, step)| {
+        matches!(step, Step::PushRejected { account: dropped, .. } | Step::UpdateDropped { account: dropped }
+            if dropped == account)
+    })
+}
+
+fn check_one_event_per_update(view: &View) -> Result<(), Violation> {
+    let mut changes: HashMap<&AccountName, usize> = HashMap::new();
+    let mut pushes: HashMap<&AccountName, usize> = HashMap::new();
+    for (_, step) in view.steps() {
+        match step {
+            Step::ChangeApplied { account, .. } => *changes.entry(account).or_default() += 1,
+            Step::PushAccepted { account, .. } | Step::PushRejected { account, .. } => {
+                *pushes.entry(account).or_default() += 1;
+            }
+            _ => {}
+        }
+    }
+    for (account, &pushed) in &pushes {
+        let changed = changes.get(account).copied().unwrap_or(0);
+        if pushed > changed {
+            let detail = format!("{pushed} events were pushed for {changed} change(s)");
+            return Err(violation(Invariant::OneEventPerUpdate, Some(account), detail));
         }
     }
     Ok(())
@@ -347,7 +410,8 @@ fn check_final_accuracy(run: &Run, view: &View) -> Result<(), Violation> {
         }
 
         let is_global = &*account.name == GLOBAL_ACCOUNT;
-        if is_global || dropped.contains(&account.name) || account.counts.version == 0 {
+        let exempt = dropped.contains(&account.name) || had_drops(view, &account.name);
+        if is_global || exempt || account.counts.version == 0 {
             continue;
         }
         let last = run

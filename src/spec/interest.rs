@@ -41,6 +41,15 @@ pub enum Interleaving {
     PushDuringRemoval,
     /// A change started after its account's removal and failed.
     ChangeAfterRemoval,
+    /// A change was merged into another thread's update.
+    UpdateCoalesced,
+    /// A coalescing publisher found a change pending after its push and published again: the
+    /// change landed just as the publisher was deciding whether anything was pending.
+    PublisherRepublished,
+    /// A removal waited for a coalescing publisher with a change pending.
+    RemovalWaitedForPending,
+    /// Shutdown began while a coalescing publisher had a change pending.
+    ShutdownWithPending,
 }
 
 impl Interleaving {
@@ -74,6 +83,16 @@ impl Interleaving {
             }
             Interleaving::ChangeAfterRemoval => {
                 "a change on a removed account failed with AccountRemoved"
+            }
+            Interleaving::UpdateCoalesced => "a change was merged into another thread's update",
+            Interleaving::PublisherRepublished => {
+                "a publisher found a change pending and published again"
+            }
+            Interleaving::RemovalWaitedForPending => {
+                "a removal began during a publishing round that ended with a change pending"
+            }
+            Interleaving::ShutdownWithPending => {
+                "shutdown began during a publishing round that ended with a change pending"
             }
         }
     }
@@ -116,6 +135,18 @@ impl Interleaving {
                 .any(|(_, step)| matches!(step, Step::UpdateFencedOff { .. })),
             Interleaving::PushDuringRemoval => push_during_removal(&steps),
             Interleaving::ChangeAfterRemoval => change_after_removal(run),
+            Interleaving::UpdateCoalesced => {
+                updates(run).any(|(_, update)| update.delivery == Delivery::Coalesced)
+            }
+            Interleaving::PublisherRepublished => steps
+                .iter()
+                .any(|(_, step)| matches!(step, Step::Republishing { .. })),
+            Interleaving::RemovalWaitedForPending => {
+                began_during_pending_round(&steps, |step| matches!(step, Step::RemovalBegan { .. }))
+            }
+            Interleaving::ShutdownWithPending => {
+                began_during_pending_round(&steps, |step| matches!(step, Step::ShutdownBegan))
+            }
         }
     }
 }
@@ -241,4 +272,21 @@ fn concurrent_shutdowns(run: &Run) -> bool {
         }
     }
     false
+}
+
+/// A step matching `began` inside a publishing round that ended with a change pending: after
+/// the round's `EventLockTaken` and before the `Republishing` that followed it.
+fn began_during_pending_round(steps: &[(&str, &Step)], began: impl Fn(&Step) -> bool) -> bool {
+    steps.iter().enumerate().any(|(end, (publisher, step))| {
+        if !matches!(step, Step::Republishing { .. }) {
+            return false;
+        }
+        steps[..end]
+            .iter()
+            .rev()
+            .take_while(|(thread, earlier)| {
+                !(thread == publisher && matches!(earlier, Step::EventLockTaken { .. }))
+            })
+            .any(|(_, earlier)| began(earlier))
+    })
 }

@@ -2,6 +2,7 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::design::Freshness;
 use crate::error::Error;
 use crate::event::{AccountConnsEvent, AccountCounts, AccountName};
 use crate::probe::{Probe, Step};
@@ -94,6 +95,8 @@ pub struct Run {
     pub stats: Stats,
     /// Exclusive maximum of the NUID sequence the server used.
     pub nuid_max_seq: u64,
+    /// When the design promises an event for a change.
+    pub freshness: Freshness,
 }
 
 impl Run {

@@ -233,6 +233,7 @@ impl Scenario {
             accounts,
             stats,
             nuid_max_seq,
+            freshness: D::FRESHNESS,
         }
     }
 
