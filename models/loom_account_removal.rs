@@ -1,4 +1,4 @@
-//! Account removal racing client changes of that account.
+//! Account removal racing client changes of that account, with and without updates pending.
 //!
 //! Checks that once the removal returns nothing of the account is accepted, that a racing change
 //! either published before the fence or failed with `AccountRemoved`, and that nothing but the
@@ -8,14 +8,14 @@
 mod common;
 
 use account_events::spec::catalog;
-use account_events::{GlobalLock, Hybrid};
+use common::check_on_every_design;
 
 #[test]
-fn account_removal_global_lock() {
-    common::run_entry::<GlobalLock>(catalog::account_removal());
+fn account_removal() {
+    check_on_every_design!(catalog::account_removal);
 }
 
 #[test]
-fn account_removal_hybrid() {
-    common::run_entry::<Hybrid>(catalog::account_removal());
+fn removal_with_pending() {
+    check_on_every_design!(catalog::removal_with_pending);
 }

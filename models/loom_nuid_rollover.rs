@@ -4,14 +4,9 @@
 mod common;
 
 use account_events::spec::catalog;
-use account_events::{GlobalLock, Hybrid};
+use common::check_on_every_design;
 
 #[test]
-fn nuid_rollover_global_lock() {
-    common::run_entry::<GlobalLock>(catalog::nuid_rollover::<GlobalLock>());
-}
-
-#[test]
-fn nuid_rollover_hybrid() {
-    common::run_entry::<Hybrid>(catalog::nuid_rollover::<Hybrid>());
+fn nuid_rollover() {
+    check_on_every_design!(catalog::nuid_rollover);
 }

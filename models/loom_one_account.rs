@@ -1,31 +1,21 @@
 //! Several clients of one account change on two or three threads at once.
 //!
 //! Checks that the account's events leave in snapshot order, that every change is covered by an
-//! event accepted before its call returned, and that the last event matches the final counts,
-//! while changes land in the middle of other updates.
+//! event, and that the last event matches the final counts, while changes land in the middle of
+//! other updates.
 #![cfg(loom)]
 
 mod common;
 
 use account_events::spec::catalog;
-use account_events::{GlobalLock, Hybrid};
+use common::check_on_every_design;
 
 #[test]
-fn two_threads_global_lock() {
-    common::run_entry::<GlobalLock>(catalog::one_account_two_threads());
+fn one_account_two_threads() {
+    check_on_every_design!(catalog::one_account_two_threads);
 }
 
 #[test]
-fn two_threads_hybrid() {
-    common::run_entry::<Hybrid>(catalog::one_account_two_threads());
-}
-
-#[test]
-fn three_threads_global_lock() {
-    common::run_entry::<GlobalLock>(catalog::one_account_three_threads());
-}
-
-#[test]
-fn three_threads_hybrid() {
-    common::run_entry::<Hybrid>(catalog::one_account_three_threads());
+fn one_account_three_threads() {
+    check_on_every_design!(catalog::one_account_three_threads);
 }

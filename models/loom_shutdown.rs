@@ -1,30 +1,25 @@
-//! Shutdown racing client changes, and shutdown racing shutdown.
+//! Shutdown racing client changes, shutdown racing shutdown, and shutdown with updates pending.
 //!
-//! These models run the real send-queue consumer thread, so they also check that the consumer
-//! delivers everything accepted before the close and that shutdown joins it before returning.
+//! The first two models run the real send-queue consumer thread, so they also check that the
+//! consumer delivers everything accepted before the close and that shutdown joins it.
 #![cfg(loom)]
 
 mod common;
 
 use account_events::spec::catalog;
-use account_events::{GlobalLock, Hybrid};
+use common::check_on_every_design;
 
 #[test]
-fn races_changes_global_lock() {
-    common::run_entry::<GlobalLock>(catalog::shutdown_races_changes::<GlobalLock>());
+fn shutdown_races_changes() {
+    check_on_every_design!(catalog::shutdown_races_changes);
 }
 
 #[test]
-fn races_changes_hybrid() {
-    common::run_entry::<Hybrid>(catalog::shutdown_races_changes::<Hybrid>());
+fn shutdown_concurrent() {
+    check_on_every_design!(catalog::shutdown_concurrent);
 }
 
 #[test]
-fn concurrent_calls_global_lock() {
-    common::run_entry::<GlobalLock>(catalog::shutdown_concurrent());
-}
-
-#[test]
-fn concurrent_calls_hybrid() {
-    common::run_entry::<Hybrid>(catalog::shutdown_concurrent());
+fn shutdown_with_pending() {
+    check_on_every_design!(catalog::shutdown_with_pending);
 }

@@ -1,21 +1,21 @@
-//! Two accounts and the global account change at once.
+//! Updates of two accounts interleave.
 //!
 //! Checks per-account order and freshness when updates of different accounts interleave, and that
-//! `$G` never gets an event. On `Hybrid` the two accounts' updates must overlap (no server-wide
-//! lock); on `GlobalLock` one account's change lands while the other's update holds the lock.
+//! `$G` never gets an event. Designs without a server-wide lock must let two accounts' updates
+//! overlap. A second model puts both accounts into one `ShardedLock` shard.
 #![cfg(loom)]
 
 mod common;
 
 use account_events::spec::catalog;
-use account_events::{GlobalLock, Hybrid};
+use common::check_on_every_design;
 
 #[test]
-fn two_accounts_global_lock() {
-    common::run_entry::<GlobalLock>(catalog::two_accounts::<GlobalLock>());
+fn two_accounts() {
+    check_on_every_design!(catalog::two_accounts);
 }
 
 #[test]
-fn two_accounts_hybrid() {
-    common::run_entry::<Hybrid>(catalog::two_accounts::<Hybrid>());
+fn two_accounts_one_shard() {
+    check_on_every_design!(catalog::two_accounts_one_shard);
 }

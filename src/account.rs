@@ -13,8 +13,9 @@ use std::collections::HashMap;
 
 use crate::client::{ClientId, ClientKind};
 use crate::design::Design;
-use crate::event::{AccountCounts, AccountName};
+use crate::event::{AccountCounts, AccountName, Counts};
 use crate::sync::Mutex;
+use crate::sync::atomic::{AtomicU64, Ordering};
 
 /// Name of the global account, which never gets an event.
 pub const GLOBAL_ACCOUNT: &str = "$G";
@@ -26,6 +27,9 @@ pub struct Account<D: Design> {
     /// FNV-1a hash of the name: selects the send-queue lane and the id stripe.
     pub(crate) hash: u64,
     pub(crate) state: Mutex<AccountState>,
+    /// `conns` in the low 32 bits and `leafnodes` in the high 32 bits, stored under the account
+    /// lock after every change, so that readers need no lock and never see a torn pair.
+    live: AtomicU64,
     pub(crate) slot: D::AccountSlot,
 }
 
@@ -43,6 +47,7 @@ impl<D: Design> Account<D> {
             hash: fnv1a(name.as_bytes()),
             name,
             state: Mutex::new(AccountState::default()),
+            live: AtomicU64::new(0),
             slot: D::AccountSlot::default(),
         }
     }
@@ -60,6 +65,32 @@ impl<D: Design> Account<D> {
     /// Returns the current counts and version.
     pub fn counts(&self) -> AccountCounts {
         self.state.lock().counts
+    }
+
+    /// Returns the connection counts without taking any lock.
+    ///
+    /// The value is one the account had at some moment during the call: both counts come from
+    /// one atomic word, and neither is ever negative.
+    pub fn live_counts(&self) -> Counts {
+        // SeqCst, with the SeqCst store below: all count loads and stores fall into one total
+        // order, so a read returns the state current at some moment during the call and never
+        // an older one. Relaxed or acquire loads may return an older state.
+        let word = self.live.load(Ordering::SeqCst);
+        let conns = word as u32;
+        let leafnodes = (word >> 32) as u32;
+        Counts {
+            conns,
+            leafnodes,
+            total_conns: conns + leafnodes,
+        }
+    }
+
+    /// Stores the counts for lock-free readers. The caller holds the account lock, so stores
+    /// happen in change order.
+    pub(crate) fn store_live(&self, counts: Counts) {
+        let word = u64::from(counts.conns) | (u64::from(counts.leafnodes) << 32);
+        // SeqCst: see `live_counts`.
+        self.live.store(word, Ordering::SeqCst);
     }
 
     /// Returns true once the account has been removed from its server.

@@ -331,7 +331,10 @@ impl SequentialNuid {
 
         self.epoch = (self.epoch + 1) & EPOCH_MASK;
         self.index = 1;
-        (self.key.epoch(self.stripe, self.epoch).id(0), Taken::RolledOver)
+        (
+            self.key.epoch(self.stripe, self.epoch).id(0),
+            Taken::RolledOver,
+        )
     }
 }
 

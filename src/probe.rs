@@ -7,7 +7,7 @@
 //! probe, which costs one branch per step.
 
 use crate::client::{ClientId, ClientKind};
-use crate::event::AccountName;
+use crate::event::{AccountName, Counts};
 use crate::nuid::{EventId, Taken};
 
 /// Shared handle to a probe. A plain `std` `Arc`: a probe is recording machinery that the checkers
@@ -35,6 +35,8 @@ pub enum Step {
         added: bool,
         /// Snapshot version after the change.
         version: u64,
+        /// Counts after the change.
+        counts: Counts,
     },
     /// The design's event lock for the account was taken (per-account or server-wide).
     EventLockTaken {

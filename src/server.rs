@@ -276,12 +276,14 @@ impl<D: Design> Server<D> {
                 account: account.name.to_string(),
                 client,
             })?;
+        account.store_live(state.counts.counts);
         self.core.record(Step::ChangeApplied {
             account: account.name.clone(),
             client,
             kind,
             added: true,
             version,
+            counts: state.counts.counts,
         });
         // Released before the update, as NATS releases `a.mu` before `accConnsUpdate`.
         drop(state);
@@ -300,12 +302,14 @@ impl<D: Design> Server<D> {
             account: account.name.to_string(),
             client,
         })?;
+        account.store_live(state.counts.counts);
         self.core.record(Step::ChangeApplied {
             account: account.name.clone(),
             client,
             kind,
             added: false,
             version,
+            counts: state.counts.counts,
         });
         drop(state);
 
@@ -404,6 +408,16 @@ impl<D: Design> Server<D> {
             rejected_pushes: self.core.queue.rejected(),
             // Relaxed: a statistics counter; exact once shutdown has joined every thread.
             dropped_updates: self.core.dropped.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Waits until no update is in progress on any account, so that every change completed
+    /// before the call is covered by an accepted event (or was counted as dropped by shutdown).
+    /// Synchronous designs return at once.
+    pub fn flush(&self) {
+        let accounts: Vec<_> = self.registry.read().values().cloned().collect();
+        for account in accounts {
+            D::flush(&self.core, &account);
         }
     }
 

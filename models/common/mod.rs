@@ -19,10 +19,25 @@ use account_events::sync::untracked::{Arc, AtomicU64, Mutex, Ordering, lock};
 /// suite finishes within 10 minutes on 2 cores (see README).
 pub const DEFAULT_PREEMPTION_BOUND: usize = 3;
 
-/// Explores a catalog entry on design `D`; see [`run_model`].
+/// Explores a catalog entry on design `D`; see [`run_model`]. With `ACCOUNT_EVENTS_DESIGN` set,
+/// only the design of that name runs.
 pub fn run_entry<D: Design>(entry: CatalogEntry) {
+    let selected = std::env::var("ACCOUNT_EVENTS_DESIGN");
+    if selected.is_ok_and(|name| name != D::NAME) {
+        return;
+    }
     run_model::<D>(entry.name, entry.scenario, &entry.interests);
 }
+
+/// Explores one catalog entry on every design, in the order of `for_each_design!`.
+macro_rules! check_on_every_design {
+    ($($entry:ident)::+) => {
+        account_events::for_each_design!(D => {
+            common::run_entry::<D>($($entry)::+::<D>());
+        })
+    };
+}
+pub(crate) use check_on_every_design;
 
 /// Explores `scenario` on design `D`, checking the specification in every execution, then fails
 /// if one of `interests` never happened.

@@ -77,7 +77,12 @@ impl Design for HybridCoalescing {
         match claim(&account.slot.0) {
             Claim::Publisher => publish_until_idle(core, account),
             Claim::Merged => Delivery::Coalesced,
-            Claim::Fenced => Delivery::Fenced,
+            Claim::Fenced => {
+                core.record(Step::UpdateFencedOff {
+                    account: account.name.clone(),
+                });
+                Delivery::Fenced
+            }
         }
     }
 
@@ -85,7 +90,9 @@ impl Design for HybridCoalescing {
         let word = &account.slot.0;
         // Acquire: pairs with the publisher's release to IDLE, so its pushes happen before the
         // fence, as they would under a lock.
-        while let Err(current) = word.compare_exchange(IDLE, FENCED, Ordering::Acquire, Ordering::Relaxed) {
+        while let Err(current) =
+            word.compare_exchange(IDLE, FENCED, Ordering::Acquire, Ordering::Relaxed)
+        {
             if current == FENCED {
                 break;
             }
@@ -135,7 +142,10 @@ fn claim(word: &AtomicU8) -> Claim {
 
 /// Publishes rounds until a round ends with nothing pending. Returns the first round's delivery,
 /// which covers the caller's own change.
-fn publish_until_idle(core: &Core<HybridCoalescing>, account: &Account<HybridCoalescing>) -> Delivery {
+fn publish_until_idle(
+    core: &Core<HybridCoalescing>,
+    account: &Account<HybridCoalescing>,
+) -> Delivery {
     let word = &account.slot.0;
     let mut first = None;
     loop {

@@ -77,7 +77,12 @@ impl Design for Hybrid {
     }
 }
 
-fn publish_under_event_lock<D>(core: &Core<D>, account: &Account<D>, stripe: usize, lane: usize) -> Delivery
+fn publish_under_event_lock<D>(
+    core: &Core<D>,
+    account: &Account<D>,
+    stripe: usize,
+    lane: usize,
+) -> Delivery
 where
     D: Design<AccountSlot = EventLock>,
 {

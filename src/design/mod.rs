@@ -17,7 +17,7 @@ mod sharded_lock;
 pub use coalescing::HybridCoalescing;
 pub use global_lock::GlobalLock;
 pub use hybrid::{Hybrid, PerAccountLock};
-pub use sharded_lock::ShardedLock;
+pub use sharded_lock::{EVENT_SHARDS, ShardedLock};
 
 use crate::account::Account;
 use crate::event::AccountConnsEvent;

@@ -5,9 +5,9 @@
 //! touch a shared object, so scenarios that need accounts to interleave make them share a
 //! send-queue lane and an id stripe.
 
-use crate::account::GLOBAL_ACCOUNT;
+use crate::account::{GLOBAL_ACCOUNT, fnv1a};
 use crate::client::ClientKind;
-use crate::design::{Design, GlobalLock};
+use crate::design::{Design, EVENT_SHARDS, Freshness};
 use crate::server::Consumer;
 use crate::spec::{Interleaving, Op, Scenario};
 
@@ -22,21 +22,26 @@ pub struct CatalogEntry {
     pub interests: Vec<Interleaving>,
 }
 
-/// Every scenario of the catalog, for design `D`.
+/// Returns every scenario of the catalog, for design `D`.
 pub fn all<D: Design>() -> Vec<CatalogEntry> {
     vec![
-        one_account_two_threads(),
-        one_account_three_threads(),
+        one_account_two_threads::<D>(),
+        one_account_three_threads::<D>(),
         two_accounts::<D>(),
+        two_accounts_one_shard::<D>(),
         nuid_rollover::<D>(),
         shutdown_races_changes::<D>(),
-        shutdown_concurrent(),
-        account_removal(),
+        shutdown_concurrent::<D>(),
+        account_removal::<D>(),
+        coalescing_lost_wakeup::<D>(),
+        shutdown_with_pending::<D>(),
+        removal_with_pending::<D>(),
+        counts_read_without_lock::<D>(),
     ]
 }
 
 /// Two threads change clients of one account, two changes each, every kind of count.
-pub fn one_account_two_threads() -> CatalogEntry {
+pub fn one_account_two_threads<D: Design>() -> CatalogEntry {
     let scenario = Scenario::new(&["A"])
         .setup([Op::add("A", 1)])
         .thread([Op::add("A", 2), Op::remove("A", 1)])
@@ -55,7 +60,7 @@ pub fn one_account_two_threads() -> CatalogEntry {
 }
 
 /// Three threads change clients of one account, one change each.
-pub fn one_account_three_threads() -> CatalogEntry {
+pub fn one_account_three_threads<D: Design>() -> CatalogEntry {
     let scenario = Scenario::new(&["A"])
         .setup([Op::add("A", 1)])
         .thread([Op::add("A", 2)])
@@ -81,7 +86,7 @@ pub fn two_accounts<D: Design>() -> CatalogEntry {
     scenario.id_stripes = 1;
 
     let mut interests = vec![Interleaving::OtherAccountChangedDuringUpdate];
-    if !is_global_lock::<D>() {
+    if !D::SERVER_WIDE_LOCK {
         interests.push(Interleaving::TwoAccountsOverlapped);
     }
     CatalogEntry {
@@ -128,7 +133,7 @@ pub fn shutdown_races_changes<D: Design>() -> CatalogEntry {
     ];
     // Under `GlobalLock` the push happens under the server lock, which shutdown takes before it
     // closes the queue, so only a design without that lock can meet a closed queue.
-    if !is_global_lock::<D>() {
+    if !D::SERVER_WIDE_LOCK {
         interests.push(Interleaving::PushRejectedByClose);
     }
     CatalogEntry {
@@ -138,12 +143,13 @@ pub fn shutdown_races_changes<D: Design>() -> CatalogEntry {
     }
 }
 
-/// Two threads shut down at once while a third adds a client; the real consumer thread runs.
-pub fn shutdown_concurrent() -> CatalogEntry {
+/// Two threads shut down at once, and one of them then tries a change, which must fail; the
+/// real consumer thread runs.
+pub fn shutdown_concurrent<D: Design>() -> CatalogEntry {
     let mut scenario = Scenario::new(&["A"])
+        .setup([Op::add("A", 1)])
         .thread([Op::Shutdown])
-        .thread([Op::Shutdown])
-        .thread([Op::add("A", 1)]);
+        .thread([Op::Shutdown, Op::add("A", 2)]);
     scenario.consumer = Consumer::Thread;
     CatalogEntry {
         name: "shutdown_concurrent",
@@ -156,7 +162,7 @@ pub fn shutdown_concurrent() -> CatalogEntry {
 }
 
 /// One thread adds and removes clients while another removes their account.
-pub fn account_removal() -> CatalogEntry {
+pub fn account_removal<D: Design>() -> CatalogEntry {
     let scenario = Scenario::new(&["A"])
         .setup([Op::add("A", 1)])
         .thread([Op::add("A", 2), Op::remove("A", 1)])
@@ -172,6 +178,99 @@ pub fn account_removal() -> CatalogEntry {
     }
 }
 
-fn is_global_lock<D: Design>() -> bool {
-    D::NAME == GlobalLock::NAME
+/// Two accounts whose names fall into one of `ShardedLock`'s 64 shards change at once. They
+/// share one lane and one id stripe too, so every design makes them meet somewhere.
+pub fn two_accounts_one_shard<D: Design>() -> CatalogEntry {
+    let partner = shard_partner("A");
+    let mut scenario = Scenario::new(&["A", &partner])
+        .thread([Op::add("A", 1), Op::remove("A", 1)])
+        .thread([Op::add(&partner, 1)]);
+    scenario.lanes = 1;
+    scenario.id_stripes = 1;
+    CatalogEntry {
+        name: "two_accounts_one_shard",
+        scenario,
+        interests: vec![Interleaving::OtherAccountChangedDuringUpdate],
+    }
+}
+
+/// Returns the first name of the form `S<n>` that falls into the same event shard as `name`.
+pub fn shard_partner(name: &str) -> String {
+    let shard = |name: &str| fnv1a(name.as_bytes()) % EVENT_SHARDS as u64;
+    (0..)
+        .map(|n| format!("S{n}"))
+        .find(|candidate| shard(candidate) == shard(name))
+        .expect("some name shares the shard")
+}
+
+/// Two changes of one account race: on a coalescing design one merges into the other's update,
+/// and the publisher must notice the change that lands as it decides nothing is pending.
+pub fn coalescing_lost_wakeup<D: Design>() -> CatalogEntry {
+    let scenario = Scenario::new(&["A"])
+        .thread([Op::add("A", 1)])
+        .thread([Op::add("A", 2)]);
+    let interests = match D::FRESHNESS {
+        Freshness::Eventual => vec![
+            Interleaving::UpdateCoalesced,
+            Interleaving::PublisherRepublished,
+        ],
+        Freshness::Synchronous => vec![Interleaving::ChangeDuringUpdate],
+    };
+    CatalogEntry {
+        name: "coalescing_lost_wakeup",
+        scenario,
+        interests,
+    }
+}
+
+/// Two changes race a shutdown: a coalescing publisher may have a change pending when eventing
+/// stops, which must be published before the close or counted as dropped.
+pub fn shutdown_with_pending<D: Design>() -> CatalogEntry {
+    let scenario = Scenario::new(&["A"])
+        .thread([Op::add("A", 1)])
+        .thread([Op::add("A", 2)])
+        .thread([Op::Shutdown]);
+    let interests = match D::FRESHNESS {
+        Freshness::Eventual => vec![Interleaving::ShutdownWithPending],
+        Freshness::Synchronous => vec![Interleaving::UpdateDroppedByShutdown],
+    };
+    CatalogEntry {
+        name: "shutdown_with_pending",
+        scenario,
+        interests,
+    }
+}
+
+/// Two changes race the removal of their account: a coalescing publisher may have a change
+/// pending when the removal begins, which must be published before the removal returns.
+pub fn removal_with_pending<D: Design>() -> CatalogEntry {
+    let scenario = Scenario::new(&["A"])
+        .thread([Op::add("A", 1)])
+        .thread([Op::add("A", 2)])
+        .thread([Op::remove_account("A")]);
+    let interests = match D::FRESHNESS {
+        Freshness::Eventual => vec![Interleaving::RemovalWaitedForPending],
+        Freshness::Synchronous => vec![Interleaving::PushDuringRemoval],
+    };
+    CatalogEntry {
+        name: "removal_with_pending",
+        scenario,
+        interests,
+    }
+}
+
+/// A thread reads an account's counts without a lock while another adds and removes clients.
+pub fn counts_read_without_lock<D: Design>() -> CatalogEntry {
+    let scenario = Scenario::new(&["A"])
+        .setup([Op::add("A", 1)])
+        .thread([
+            Op::add_kind("A", 2, ClientKind::Leafnode),
+            Op::remove("A", 1),
+        ])
+        .thread([Op::read_counts("A"), Op::read_counts("A")]);
+    CatalogEntry {
+        name: "counts_read_without_lock",
+        scenario,
+        interests: vec![Interleaving::CountsReadBeforeLastChange],
+    }
 }

@@ -9,8 +9,8 @@ use crate::design::{Delivery, Freshness};
 use crate::error::Error;
 use crate::event::{AccountName, Counts};
 use crate::probe::Step;
-use crate::spec::record::{CallOutcome, Phase, Record, Run};
 use crate::server::Update;
+use crate::spec::record::{CallOutcome, Phase, Record, Run};
 use crate::spec::scenario::Op;
 
 /// The invariants of the specification; see the table in [`crate::spec`].
@@ -37,6 +37,8 @@ pub enum Invariant {
     Removal,
     /// Every event kept from delivery is counted.
     CountedDrops,
+    /// A lock-free count read returns a state the account had during the call.
+    CountsRead,
 }
 
 impl Invariant {
@@ -53,6 +55,7 @@ impl Invariant {
             Invariant::Shutdown => "shutdown",
             Invariant::Removal => "removal",
             Invariant::CountedDrops => "counted-drops",
+            Invariant::CountsRead => "counts-read",
         }
     }
 }
@@ -92,7 +95,8 @@ pub fn check(run: &Run) -> Result<(), Violation> {
     check_final_accuracy(run, &view)?;
     check_shutdown(&view)?;
     check_removal(run, &view)?;
-    check_counted_drops(run, &view)
+    check_counted_drops(run, &view)?;
+    check_counts_read(&view)
 }
 
 fn violation(invariant: Invariant, account: Option<&AccountName>, detail: String) -> Violation {
@@ -114,13 +118,13 @@ struct Call<'a> {
 }
 
 /// Indexes over the trace that several checks share.
-struct View<'a> {
+pub(crate) struct View<'a> {
     run: &'a Run,
     calls: Vec<Call<'a>>,
 }
 
 impl<'a> View<'a> {
-    fn new(run: &'a Run) -> Self {
+    pub(crate) fn new(run: &'a Run) -> Self {
         let mut open = HashMap::new();
         let mut calls = Vec::new();
         for (position, entry) in run.entries.iter().enumerate() {
@@ -146,7 +150,7 @@ impl<'a> View<'a> {
         View { run, calls }
     }
 
-    fn steps(&self) -> impl Iterator<Item = (usize, &'a Step)> + '_ {
+    pub(crate) fn steps(&self) -> impl Iterator<Item = (usize, &'a Step)> + '_ {
         self.run
             .entries
             .iter()
@@ -374,7 +378,11 @@ fn check_one_event_per_update(view: &View) -> Result<(), Violation> {
         let changed = changes.get(account).copied().unwrap_or(0);
         if pushed > changed {
             let detail = format!("{pushed} events were pushed for {changed} change(s)");
-            return Err(violation(Invariant::OneEventPerUpdate, Some(account), detail));
+            return Err(violation(
+                Invariant::OneEventPerUpdate,
+                Some(account),
+                detail,
+            ));
         }
     }
     Ok(())
@@ -396,6 +404,18 @@ fn check_final_accuracy(run: &Run, view: &View) -> Result<(), Violation> {
         .collect();
 
     for account in run.accounts.iter().filter(|account| !account.removed) {
+        if account.live != account.counts.counts {
+            let detail = format!(
+                "at quiescence the lock-free read returns {} but the account lock holds {}",
+                account.live, account.counts.counts
+            );
+            return Err(violation(
+                Invariant::FinalAccuracy,
+                Some(&account.name),
+                detail,
+            ));
+        }
+
         let expected = implied.get(&account.name).copied().unwrap_or_default();
         if account.counts.counts != expected.0 || account.counts.internal != expected.1 {
             let detail = format!(
@@ -612,6 +632,59 @@ fn check_counted_drops(run: &Run, view: &View) -> Result<(), Violation> {
             let detail =
                 format!("{step:?} at trace entry {position} happened before any shutdown began");
             return Err(violation(Invariant::CountedDrops, Some(account), detail));
+        }
+    }
+    Ok(())
+}
+
+/// The account's count states in change order, each with the trace position where it began.
+/// The first state is the empty account, at position 0.
+pub(crate) fn count_states<'a>(view: &View<'a>, account: &AccountName) -> Vec<(usize, Counts)> {
+    let mut states = vec![(0, Counts::default())];
+    for (position, step) in view.steps() {
+        if let Step::ChangeApplied {
+            account: changed,
+            counts,
+            ..
+        } = step
+        {
+            if changed == account {
+                states.push((position, *counts));
+            }
+        }
+    }
+    states
+}
+
+/// A read may return any state current during the call, or the next one: the store that a
+/// reader can see happens just before the change is recorded, under the same account lock.
+fn check_counts_read(view: &View) -> Result<(), Violation> {
+    for call in &view.calls {
+        let (Op::ReadCounts { account }, CallOutcome::Counts(read)) = (call.op, call.outcome)
+        else {
+            continue;
+        };
+        let states = count_states(view, account);
+        let first = states
+            .iter()
+            .rposition(|(position, _)| *position < call.started)
+            .unwrap_or(0);
+        let last = states
+            .iter()
+            .rposition(|(position, _)| *position < call.returned)
+            .unwrap_or(0);
+        let window = &states[first..=(last + 1).min(states.len() - 1)];
+        if !window.iter().any(|(_, counts)| counts == read) {
+            let seen: Vec<String> = window
+                .iter()
+                .map(|(_, counts)| counts.to_string())
+                .collect();
+            let detail = format!(
+                "`{}` returned {read}, but during the call the account was only in these states: {}",
+                call.op,
+                seen.join("; ")
+            );
+            return Err(violation(Invariant::CountsRead, Some(account), detail));
         }
     }
     Ok(())

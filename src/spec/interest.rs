@@ -50,6 +50,8 @@ pub enum Interleaving {
     RemovalWaitedForPending,
     /// Shutdown began while a coalescing publisher had a change pending.
     ShutdownWithPending,
+    /// A lock-free count read returned a state that a later change replaced.
+    CountsReadBeforeLastChange,
 }
 
 impl Interleaving {
@@ -93,6 +95,9 @@ impl Interleaving {
             }
             Interleaving::ShutdownWithPending => {
                 "shutdown began during a publishing round that ended with a change pending"
+            }
+            Interleaving::CountsReadBeforeLastChange => {
+                "a lock-free count read returned a state that a later change replaced"
             }
         }
     }
@@ -147,6 +152,7 @@ impl Interleaving {
             Interleaving::ShutdownWithPending => {
                 began_during_pending_round(&steps, |step| matches!(step, Step::ShutdownBegan))
             }
+            Interleaving::CountsReadBeforeLastChange => counts_read_before_last_change(run),
         }
     }
 }
@@ -288,5 +294,19 @@ fn began_during_pending_round(steps: &[(&str, &Step)], began: impl Fn(&Step) -> 
                 !(thread == publisher && matches!(earlier, Step::EventLockTaken { .. }))
             })
             .any(|(_, earlier)| began(earlier))
+    })
+}
+
+fn counts_read_before_last_change(run: &Run) -> bool {
+    let final_counts: std::collections::HashMap<_, _> = run
+        .accounts
+        .iter()
+        .map(|account| (&account.name, account.counts.counts))
+        .collect();
+    outcomes(run).any(|(op, outcome)| match (op, outcome) {
+        (Op::ReadCounts { account }, CallOutcome::Counts(read)) => {
+            final_counts.get(account).is_some_and(|last| last != read)
+        }
+        _ => false,
     })
 }

@@ -4,7 +4,7 @@ use std::fmt::{self, Write as _};
 
 use crate::design::Freshness;
 use crate::error::Error;
-use crate::event::{AccountConnsEvent, AccountCounts, AccountName};
+use crate::event::{AccountConnsEvent, AccountCounts, AccountName, Counts};
 use crate::probe::{Probe, Step};
 use crate::server::{EventSink, Stats, Update};
 use crate::spec::Op;
@@ -32,6 +32,8 @@ pub enum CallOutcome {
     Failed(Error),
     /// A call without a value (account removal, shutdown) returned.
     Done,
+    /// A lock-free count read returned.
+    Counts(Counts),
 }
 
 /// One entry of the trace.
@@ -73,6 +75,8 @@ pub struct FinalAccount {
     pub name: AccountName,
     /// Its counts at quiescence.
     pub counts: AccountCounts,
+    /// What the lock-free read returned at quiescence.
+    pub live: Counts,
     /// Whether it was removed.
     pub removed: bool,
     /// Strong references to the account once the server was dropped, the scenario's own handle

@@ -41,6 +41,11 @@ pub enum Op {
         /// Account name.
         account: AccountName,
     },
+    /// `Account::live_counts`, the lock-free read.
+    ReadCounts {
+        /// Account name.
+        account: AccountName,
+    },
     /// `Server::shutdown`.
     Shutdown,
 }
@@ -75,12 +80,20 @@ impl Op {
         }
     }
 
+    /// Reads an account's counts without a lock.
+    pub fn read_counts(account: &str) -> Op {
+        Op::ReadCounts {
+            account: account.into(),
+        }
+    }
+
     /// Account the call is about, if any.
     pub fn account(&self) -> Option<&AccountName> {
         match self {
             Op::Add { account, .. }
             | Op::Remove { account, .. }
-            | Op::RemoveAccount { account } => Some(account),
+            | Op::RemoveAccount { account }
+            | Op::ReadCounts { account } => Some(account),
             Op::Shutdown => None,
         }
     }
@@ -96,6 +109,7 @@ impl fmt::Display for Op {
             } => write!(f, "add {kind:?} cid {client} to {account:?}"),
             Op::Remove { account, client } => write!(f, "remove cid {client} from {account:?}"),
             Op::RemoveAccount { account } => write!(f, "remove account {account:?}"),
+            Op::ReadCounts { account } => write!(f, "read counts of {account:?}"),
             Op::Shutdown => f.write_str("shutdown"),
         }
     }
@@ -284,6 +298,7 @@ fn run_op<D: Design>(
             .remove_client(handle(account), ClientId(*client))
             .map(CallOutcome::Updated),
         Op::RemoveAccount { account } => server.remove_account(account).map(|()| CallOutcome::Done),
+        Op::ReadCounts { account } => Ok(CallOutcome::Counts(handle(account).live_counts())),
         Op::Shutdown => {
             server.shutdown();
             Ok(CallOutcome::Done)
@@ -298,6 +313,7 @@ fn final_accounts<D: Design>(handles: &HashMap<AccountName, Arc<Account<D>>>) ->
         .map(|account| FinalAccount {
             name: account.name().clone(),
             counts: account.counts(),
+            live: account.live_counts(),
             removed: account.is_removed(),
             references: 0,
         })

@@ -1,0 +1,13 @@
+//! Connection counts read without a lock while clients change: never torn, never negative, and
+//! always a state the account had during the read.
+#![cfg(loom)]
+
+mod common;
+
+use account_events::spec::catalog;
+use common::check_on_every_design;
+
+#[test]
+fn counts_read_without_lock() {
+    check_on_every_design!(catalog::counts_read_without_lock);
+}
