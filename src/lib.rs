@@ -75,5 +75,10 @@ static_assertions::assert_impl_all!(Server<PerAccountLock>: Send, Sync);
 static_assertions::assert_impl_all!(Server<HybridCoalescing>: Send, Sync);
 static_assertions::assert_impl_all!(Account<Hybrid>: Send, Sync);
 static_assertions::assert_impl_all!(AccountConnsEvent: Send, Sync, Clone);
+// The per-account state each design adds, as the README's design table states it.
+#[cfg(not(any(loom, shuttle)))]
+static_assertions::assert_eq_size!(design::EventLock, u8);
+#[cfg(not(any(loom, shuttle)))]
+static_assertions::assert_eq_size!(design::PublisherState, u8);
 static_assertions::assert_impl_all!(Error: Send, Sync, std::error::Error);
 static_assertions::assert_impl_all!(EventId: Copy, Send, Sync);

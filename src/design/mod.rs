@@ -14,10 +14,10 @@ mod global_lock;
 mod hybrid;
 mod sharded_lock;
 
-pub use coalescing::HybridCoalescing;
-pub use global_lock::GlobalLock;
-pub use hybrid::{Hybrid, PerAccountLock};
-pub use sharded_lock::{EVENT_SHARDS, ShardedLock};
+pub use coalescing::{HybridCoalescing, PublisherState};
+pub use global_lock::{GlobalLock, ServerLocked};
+pub use hybrid::{EventLock, Hybrid, PerAccountLock};
+pub use sharded_lock::{EVENT_SHARDS, ShardedLock, Shards};
 
 use crate::account::Account;
 use crate::event::AccountConnsEvent;

@@ -16,6 +16,7 @@
 //! | `shutdown`          | after a shutdown returns, nothing is accepted, the consumer has exited, and later calls fail with `ShutDown` |
 //! | `removal`           | after a removal returns, nothing of the account is accepted, later calls on it fail, and nothing but the caller's handle keeps it alive |
 //! | `counted-drops`     | every rejected push and dropped update is counted and happened after shutdown began |
+//! | `counts-read`       | a lock-free count read returns a state the account had during the call, and at quiescence it equals the locked counts |
 //!
 //! "After" means later in the recorded order. Pushes, fences and the queue close are recorded
 //! under the locks that order them, so for them the recorded order is the real one. For the
