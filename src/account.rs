@@ -16,6 +16,7 @@ use crate::design::Design;
 use crate::event::{AccountCounts, AccountName, Counts};
 use crate::sync::Mutex;
 use crate::sync::atomic::{AtomicU64, Ordering};
+use crate::sync::timer::Timers;
 
 /// Name of the global account, which never gets an event.
 pub const GLOBAL_ACCOUNT: &str = "$G";
@@ -38,6 +39,10 @@ pub(crate) struct AccountState {
     pub(crate) clients: HashMap<ClientId, ClientKind>,
     pub(crate) counts: AccountCounts,
     pub(crate) removed: bool,
+    /// Generation of the armed heartbeat, if one is armed.
+    pub(crate) heartbeat: Option<u64>,
+    /// Last heartbeat generation handed out.
+    pub(crate) heartbeat_generation: u64,
 }
 
 impl<D: Design> Account<D> {
@@ -98,9 +103,14 @@ impl<D: Design> Account<D> {
         self.state.lock().removed
     }
 
-    /// Sets the removal fence. The caller holds the design's event lock for this account.
-    pub(crate) fn fence(&self) {
-        self.state.lock().removed = true;
+    /// Sets the removal fence and cancels the account's heartbeat. The caller holds the
+    /// design's event lock for this account.
+    pub(crate) fn fence(&self, timers: &Timers<AccountName>) {
+        let mut state = self.state.lock();
+        state.removed = true;
+        state.heartbeat = None;
+        // Lock order: account lock, then the timers' lock, as in the heartbeat decision.
+        timers.cancel(&self.name);
     }
 }
 

@@ -88,6 +88,32 @@ pub enum Step {
         /// The account.
         account: AccountName,
     },
+    /// The account's heartbeat was armed or reset to a full interval.
+    HeartbeatArmed {
+        /// The account.
+        account: AccountName,
+        /// Generation of the new timer.
+        generation: u64,
+    },
+    /// The account's heartbeat was cancelled because its counts reached zero.
+    HeartbeatCancelled {
+        /// The account.
+        account: AccountName,
+    },
+    /// A heartbeat timer fired and its update starts.
+    HeartbeatFired {
+        /// The account.
+        account: AccountName,
+        /// Generation the timer was armed with.
+        generation: u64,
+    },
+    /// A heartbeat firing found its timer cancelled or re-armed and sent nothing.
+    HeartbeatStale {
+        /// The account.
+        account: AccountName,
+    },
+    /// Shutdown stopped the timers and joined the timer thread.
+    TimersStopped,
     /// The first shutdown caller began the shutdown.
     ShutdownBegan,
     /// The design stopped eventing (shutdown step 1).

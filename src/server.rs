@@ -26,7 +26,7 @@ use std::collections::HashMap;
 
 use crate::account::{Account, GLOBAL_ACCOUNT};
 use crate::client::{ClientId, ClientKind};
-use crate::design::{Delivery, Design};
+use crate::design::{Delivery, Design, Trigger};
 use crate::error::Error;
 use crate::event::{AccountConnsEvent, AccountName};
 use crate::nuid::{MAX_SEQ, Nuid, NuidKey};
@@ -34,7 +34,9 @@ use crate::probe::{ProbeRef, Step};
 use crate::queue::SendQueue;
 use crate::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use crate::sync::thread::{self, JoinHandle};
+use crate::sync::timer::{self, Armed, Timers};
 use crate::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 const RUNNING: u8 = 0;
 const STOPPING: u8 = 1;
@@ -72,6 +74,9 @@ pub struct Config {
     pub consumer: Consumer,
     /// Observer of every step, for checkers and traces.
     pub probe: Option<ProbeRef>,
+    /// Interval of the per-account heartbeat (NATS re-sends an account's counts on this timer
+    /// while it has connections).
+    pub heartbeat_interval: Duration,
 }
 
 impl Default for Config {
@@ -83,6 +88,7 @@ impl Default for Config {
             id_stripes: 16,
             consumer: Consumer::Thread,
             probe: None,
+            heartbeat_interval: Duration::from_secs(30),
         }
     }
 }
@@ -96,6 +102,7 @@ impl std::fmt::Debug for Config {
             .field("id_stripes", &self.id_stripes)
             .field("consumer", &self.consumer)
             .field("probe", &self.probe.is_some())
+            .field("heartbeat_interval", &self.heartbeat_interval)
             .finish()
     }
 }
@@ -120,13 +127,16 @@ pub struct Stats {
     pub dropped_updates: u64,
 }
 
-/// State shared by the server and its design.
+/// State shared by the server, its design and its timer thread.
 pub struct Core<D: Design> {
     state: AtomicU8,
     dropped: AtomicU64,
     pub(crate) queue: Arc<SendQueue>,
     pub(crate) nuid: Nuid,
     pub(crate) slot: D::ServerSlot,
+    pub(crate) registry: RwLock<HashMap<AccountName, Arc<Account<D>>>>,
+    pub(crate) timers: Timers<AccountName>,
+    pub(crate) heartbeat_interval: Duration,
     probe: Option<ProbeRef>,
 }
 
@@ -151,6 +161,30 @@ impl<D: Design> Core<D> {
             probe.step(step);
         }
     }
+
+    /// Runs a heartbeat firing: the whole update again, unless the timer was cancelled or
+    /// re-armed since it was taken (then the firing is stale and sends nothing).
+    pub(crate) fn fire(&self, account: &Account<D>, armed: Armed) -> Delivery {
+        self.record(Step::HeartbeatFired {
+            account: account.name.clone(),
+            generation: armed.generation,
+        });
+        let trigger = Trigger::Heartbeat {
+            generation: armed.generation,
+        };
+        D::publish(self, account, trigger)
+    }
+
+    /// Called by the timer thread when the heartbeat of `name` is due.
+    fn fire_due(&self, name: &AccountName, armed: Armed) {
+        let account = self.registry.read().get(name).cloned();
+        match account {
+            Some(account) => {
+                self.fire(&account, armed);
+            }
+            None => tracing::debug!(account = %name, "heartbeat of a removed account ignored"),
+        }
+    }
 }
 
 impl<D: Design> Account<D> {
@@ -165,12 +199,12 @@ impl<D: Design> Account<D> {
 
 struct ShutdownState {
     consumer: Option<JoinHandle<()>>,
+    timer_thread: Option<JoinHandle<()>>,
 }
 
 /// A server holding accounts whose connection counts are published as events.
 pub struct Server<D: Design> {
-    core: Core<D>,
-    registry: RwLock<HashMap<AccountName, Arc<Account<D>>>>,
+    core: Arc<Core<D>>,
     global: Arc<Account<D>>,
     /// The sink when no consumer thread owns it ([`Consumer::Manual`]).
     manual_sink: Mutex<Option<Box<dyn EventSink>>>,
@@ -199,19 +233,31 @@ impl<D: Design> Server<D> {
         let mut registry = HashMap::new();
         registry.insert(global.name.clone(), global.clone());
 
-        Ok(Server {
-            core: Core {
-                state: AtomicU8::new(RUNNING),
-                dropped: AtomicU64::new(0),
-                queue,
-                nuid: Nuid::new(key, config.id_stripes),
-                slot: D::server_slot(key),
-                probe: config.probe,
-            },
+        let core = Arc::new(Core {
+            state: AtomicU8::new(RUNNING),
+            dropped: AtomicU64::new(0),
+            queue,
+            nuid: Nuid::new(key, config.id_stripes),
+            slot: D::server_slot(key),
             registry: RwLock::new(registry),
+            timers: Timers::new(),
+            heartbeat_interval: config.heartbeat_interval,
+            probe: config.probe,
+        });
+        let timer_thread = if timer::HAS_TIME {
+            Some(spawn_timer_thread(core.clone())?)
+        } else {
+            None
+        };
+
+        Ok(Server {
+            core,
             global,
             manual_sink: Mutex::new(manual_sink),
-            shutdown: Mutex::new(ShutdownState { consumer }),
+            shutdown: Mutex::new(ShutdownState {
+                consumer,
+                timer_thread,
+            }),
         })
     }
 
@@ -230,7 +276,7 @@ impl<D: Design> Server<D> {
         validate_name(name)?;
         self.check_running()?;
 
-        let mut registry = self.registry.write();
+        let mut registry = self.core.registry.write();
         if registry.contains_key(name) {
             return Err(Error::DuplicateAccount {
                 account: name.to_owned(),
@@ -243,7 +289,8 @@ impl<D: Design> Server<D> {
 
     /// Looks up a registered account.
     pub fn account(&self, name: &str) -> Result<Arc<Account<D>>, Error> {
-        self.registry
+        self.core
+            .registry
             .read()
             .get(name)
             .cloned()
@@ -254,7 +301,7 @@ impl<D: Design> Server<D> {
 
     /// Names of the registered accounts, `$G` included, sorted.
     pub fn account_names(&self) -> Vec<AccountName> {
-        let mut names: Vec<_> = self.registry.read().keys().cloned().collect();
+        let mut names: Vec<_> = self.core.registry.read().keys().cloned().collect();
         names.sort();
         names
     }
@@ -323,13 +370,14 @@ impl<D: Design> Server<D> {
             return Err(Error::GlobalAccountRemoval);
         }
 
-        let account = self
-            .registry
-            .write()
-            .remove(name)
-            .ok_or_else(|| Error::UnknownAccount {
-                account: name.to_owned(),
-            })?;
+        let account =
+            self.core
+                .registry
+                .write()
+                .remove(name)
+                .ok_or_else(|| Error::UnknownAccount {
+                    account: name.to_owned(),
+                })?;
         self.core.record(Step::RemovalBegan {
             account: account.name.clone(),
         });
@@ -366,6 +414,14 @@ impl<D: Design> Server<D> {
         D::stop_eventing(&self.core);
         self.core.record(Step::EventingStopped);
         self.core.queue.close();
+
+        self.core.timers.stop();
+        if let Some(timer_thread) = shutdown.timer_thread.take() {
+            if timer_thread.join().is_err() {
+                tracing::error!("the heartbeat timer thread panicked");
+            }
+        }
+        self.core.record(Step::TimersStopped);
 
         if let Some(consumer) = shutdown.consumer.take() {
             if consumer.join().is_err() {
@@ -415,7 +471,7 @@ impl<D: Design> Server<D> {
     /// before the call is covered by an accepted event (or was counted as dropped by shutdown).
     /// Synchronous designs return at once.
     pub fn flush(&self) {
-        let accounts: Vec<_> = self.registry.read().values().cloned().collect();
+        let accounts: Vec<_> = self.core.registry.read().values().cloned().collect();
         for account in accounts {
             D::flush(&self.core, &account);
         }
@@ -437,8 +493,23 @@ impl<D: Design> Server<D> {
         }
     }
 
+    /// Fires the account's heartbeat now if it is armed, as the timer thread does when its
+    /// deadline passes. Returns `None` if no heartbeat was armed. Models use this to fire timers,
+    /// because under the checkers time does not pass.
+    pub fn fire_heartbeat(&self, account: &Account<D>) -> Option<Delivery> {
+        let armed = self.core.timers.take(&account.name)?;
+        Some(self.core.fire(account, armed))
+    }
+
+    /// Names of the accounts with an armed heartbeat, sorted.
+    pub fn armed_heartbeats(&self) -> Vec<AccountName> {
+        let mut names = self.core.timers.armed_keys();
+        names.sort();
+        names
+    }
+
     fn publish(&self, account: &Account<D>, version: u64) -> Result<Update, Error> {
-        let delivery = D::publish(&self.core, account);
+        let delivery = D::publish(&self.core, account, Trigger::Change);
         if delivery == Delivery::Fenced {
             return Err(Error::AccountRemoved {
                 account: account.name.to_string(),
@@ -489,6 +560,15 @@ fn validate_name(name: &str) -> Result<(), Error> {
     Err(Error::InvalidAccountName {
         account: name.to_owned(),
         reason,
+    })
+}
+
+fn spawn_timer_thread<D: Design>(core: Arc<Core<D>>) -> Result<JoinHandle<()>, Error> {
+    let body = move || {
+        core.timers.run(|name, armed| core.fire_due(&name, armed));
+    };
+    thread::spawn_named("account-events-timers", body).map_err(|err| Error::ThreadSpawn {
+        reason: err.to_string(),
     })
 }
 

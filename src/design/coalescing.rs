@@ -33,7 +33,7 @@
 //! to be `IDLE` and swaps in `FENCED`, so every pending update is published before the removal
 //! returns.
 
-use super::{Delivery, Design, Freshness, snapshot_and_push};
+use super::{Delivery, Design, Freshness, Trigger, snapshot_and_push};
 use crate::account::Account;
 use crate::nuid::NuidKey;
 use crate::probe::Step;
@@ -65,7 +65,7 @@ impl Design for HybridCoalescing {
 
     fn server_slot(_key: NuidKey) -> Self::ServerSlot {}
 
-    fn publish(core: &Core<Self>, account: &Account<Self>) -> Delivery {
+    fn publish(core: &Core<Self>, account: &Account<Self>, trigger: Trigger) -> Delivery {
         if account.is_global {
             return Delivery::GlobalAccount;
         }
@@ -75,7 +75,7 @@ impl Design for HybridCoalescing {
         }
 
         match claim(&account.slot.0) {
-            Claim::Publisher => publish_until_idle(core, account),
+            Claim::Publisher => publish_until_idle(core, account, trigger),
             Claim::Merged => Delivery::Coalesced,
             Claim::Fenced => {
                 core.record(Step::UpdateFencedOff {
@@ -86,7 +86,7 @@ impl Design for HybridCoalescing {
         }
     }
 
-    fn fence(_core: &Core<Self>, account: &Account<Self>) {
+    fn fence(core: &Core<Self>, account: &Account<Self>) {
         let word = &account.slot.0;
         // Acquire: pairs with the publisher's release to IDLE, so its pushes happen before the
         // fence, as they would under a lock.
@@ -99,7 +99,7 @@ impl Design for HybridCoalescing {
             // A publisher is at work; it finishes after at most the changes already pending.
             yield_now();
         }
-        account.fence();
+        account.fence(&core.timers);
     }
 
     fn stop_eventing(_core: &Core<Self>) {
@@ -145,11 +145,18 @@ fn claim(word: &AtomicU8) -> Claim {
 fn publish_until_idle(
     core: &Core<HybridCoalescing>,
     account: &Account<HybridCoalescing>,
+    trigger: Trigger,
 ) -> Delivery {
     let word = &account.slot.0;
     let mut first = None;
     loop {
-        let delivery = publish_round(core, account);
+        // Later rounds publish changes merged by other callers, not this caller's trigger.
+        let round_trigger = if first.is_none() {
+            trigger
+        } else {
+            Trigger::Change
+        };
+        let delivery = publish_round(core, account, round_trigger);
         first.get_or_insert(delivery);
 
         // AcqRel on both swaps: releasing to IDLE orders this round's pushes before the next
@@ -165,7 +172,11 @@ fn publish_until_idle(
     first.unwrap_or(Delivery::Dropped)
 }
 
-fn publish_round(core: &Core<HybridCoalescing>, account: &Account<HybridCoalescing>) -> Delivery {
+fn publish_round(
+    core: &Core<HybridCoalescing>,
+    account: &Account<HybridCoalescing>,
+    trigger: Trigger,
+) -> Delivery {
     if !core.events_enabled() {
         core.count_dropped(account);
         return Delivery::Dropped;
@@ -176,5 +187,5 @@ fn publish_round(core: &Core<HybridCoalescing>, account: &Account<HybridCoalesci
 
     let (id, taken) = core.nuid.next_id(account.stripe(core));
     core.record(Step::IdTaken { id, taken });
-    snapshot_and_push(core, account, id, account.lane(core))
+    snapshot_and_push(core, account, id, account.lane(core), trigger)
 }

@@ -4,7 +4,7 @@
 //! id generation from a single sequential NUID, the snapshot and the push. Every update of every
 //! account is serialized behind it.
 
-use super::{Delivery, Design, snapshot_and_push};
+use super::{Delivery, Design, Trigger, snapshot_and_push};
 use crate::account::Account;
 use crate::nuid::{NuidKey, SequentialNuid};
 use crate::probe::Step;
@@ -37,7 +37,7 @@ impl Design for GlobalLock {
         })
     }
 
-    fn publish(core: &Core<Self>, account: &Account<Self>) -> Delivery {
+    fn publish(core: &Core<Self>, account: &Account<Self>, trigger: Trigger) -> Delivery {
         let mut server = core.slot.lock();
         core.record(Step::EventLockTaken {
             account: account.name.clone(),
@@ -53,13 +53,13 @@ impl Design for GlobalLock {
 
         let (id, taken) = server.nuid.next_id();
         core.record(Step::IdTaken { id, taken });
-        snapshot_and_push(core, account, id, account.lane(core))
+        snapshot_and_push(core, account, id, account.lane(core), trigger)
     }
 
     fn fence(core: &Core<Self>, account: &Account<Self>) {
         // Lock order: server lock, then account lock, as on the update path.
         let _server = core.slot.lock();
-        account.fence();
+        account.fence(&core.timers);
     }
 
     fn stop_eventing(core: &Core<Self>) {

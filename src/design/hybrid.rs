@@ -12,7 +12,7 @@
 //!   updates of different accounts share no lock, except the lane lock when two accounts map to
 //!   one lane, and no id word, except when two accounts map to one stripe.
 
-use super::{Delivery, Design, snapshot_and_push};
+use super::{Delivery, Design, Trigger, snapshot_and_push};
 use crate::account::Account;
 use crate::nuid::NuidKey;
 use crate::probe::Step;
@@ -41,12 +41,12 @@ impl Design for PerAccountLock {
 
     fn server_slot(_key: NuidKey) -> Self::ServerSlot {}
 
-    fn publish(core: &Core<Self>, account: &Account<Self>) -> Delivery {
-        publish_under_event_lock(core, account, 0, 0)
+    fn publish(core: &Core<Self>, account: &Account<Self>, trigger: Trigger) -> Delivery {
+        publish_under_event_lock(core, account, 0, 0, trigger)
     }
 
-    fn fence(_core: &Core<Self>, account: &Account<Self>) {
-        fence_under_event_lock(account);
+    fn fence(core: &Core<Self>, account: &Account<Self>) {
+        fence_under_event_lock(core, account);
     }
 
     fn stop_eventing(_core: &Core<Self>) {
@@ -63,12 +63,18 @@ impl Design for Hybrid {
 
     fn server_slot(_key: NuidKey) -> Self::ServerSlot {}
 
-    fn publish(core: &Core<Self>, account: &Account<Self>) -> Delivery {
-        publish_under_event_lock(core, account, account.stripe(core), account.lane(core))
+    fn publish(core: &Core<Self>, account: &Account<Self>, trigger: Trigger) -> Delivery {
+        publish_under_event_lock(
+            core,
+            account,
+            account.stripe(core),
+            account.lane(core),
+            trigger,
+        )
     }
 
-    fn fence(_core: &Core<Self>, account: &Account<Self>) {
-        fence_under_event_lock(account);
+    fn fence(core: &Core<Self>, account: &Account<Self>) {
+        fence_under_event_lock(core, account);
     }
 
     fn stop_eventing(_core: &Core<Self>) {
@@ -82,6 +88,7 @@ fn publish_under_event_lock<D>(
     account: &Account<D>,
     stripe: usize,
     lane: usize,
+    trigger: Trigger,
 ) -> Delivery
 where
     D: Design<AccountSlot = EventLock>,
@@ -101,15 +108,15 @@ where
 
     let (id, taken) = core.nuid.next_id(stripe);
     core.record(Step::IdTaken { id, taken });
-    snapshot_and_push(core, account, id, lane)
+    snapshot_and_push(core, account, id, lane, trigger)
 }
 
-fn fence_under_event_lock<D>(account: &Account<D>)
+fn fence_under_event_lock<D>(core: &Core<D>, account: &Account<D>)
 where
     D: Design<AccountSlot = EventLock>,
 {
     // Lock order: event lock, then account lock, as on the update path. Taking the event lock
     // waits out an update that is between its snapshot and its push.
     let _event = account.slot.0.lock();
-    account.fence();
+    account.fence(&core.timers);
 }

@@ -19,7 +19,7 @@ pub use global_lock::{GlobalLock, ServerLocked};
 pub use hybrid::{EventLock, Hybrid, PerAccountLock};
 pub use sharded_lock::{EVENT_SHARDS, ShardedLock, Shards};
 
-use crate::account::Account;
+use crate::account::{Account, AccountState};
 use crate::event::AccountConnsEvent;
 use crate::nuid::{EventId, NuidKey};
 use crate::probe::Step;
@@ -49,6 +49,20 @@ pub enum Delivery {
     /// No event of its own: another thread is publishing this account, and it publishes a
     /// snapshot that includes this change before it stops (coalescing designs only).
     Coalesced,
+    /// No event: a heartbeat firing found its timer cancelled or re-armed since it was taken.
+    Stale,
+}
+
+/// What started an update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// A client was added or removed.
+    Change,
+    /// The account's heartbeat timer, armed with `generation`, fired.
+    Heartbeat {
+        /// Generation the timer was armed with.
+        generation: u64,
+    },
 }
 
 /// When a successful change is covered by an accepted event.
@@ -85,7 +99,7 @@ pub trait Design: Sized + Send + Sync + 'static {
     fn server_slot(key: NuidKey) -> Self::ServerSlot;
 
     /// Publishes the account's current counts (NATS `accConnsUpdate`).
-    fn publish(core: &Core<Self>, account: &Account<Self>) -> Delivery;
+    fn publish(core: &Core<Self>, account: &Account<Self>, trigger: Trigger) -> Delivery;
 
     /// Fences the account off, so that no later update pushes an event for it.
     fn fence(core: &Core<Self>, account: &Account<Self>);
@@ -100,13 +114,19 @@ pub trait Design: Sized + Send + Sync + 'static {
 
 /// Snapshots the account and pushes its event. The caller holds the design's event lock for the
 /// account, which orders this account's snapshots and pushes alike.
+///
+/// The heartbeat decision is made here, under the account lock and with the snapshot, as NATS
+/// makes it: counts above zero arm the account's heartbeat or reset it to a full interval, zero
+/// cancels it. A heartbeat firing whose timer was cancelled or re-armed since it was taken is
+/// stale and sends nothing.
 pub(crate) fn snapshot_and_push<D: Design>(
     core: &Core<D>,
     account: &Account<D>,
     id: EventId,
     lane: usize,
+    trigger: Trigger,
 ) -> Delivery {
-    let state = account.state.lock();
+    let mut state = account.state.lock();
     if state.removed {
         drop(state);
         core.record(Step::UpdateFencedOff {
@@ -114,12 +134,22 @@ pub(crate) fn snapshot_and_push<D: Design>(
         });
         return Delivery::Fenced;
     }
+    if let Trigger::Heartbeat { generation } = trigger {
+        if state.heartbeat != Some(generation) {
+            drop(state);
+            core.record(Step::HeartbeatStale {
+                account: account.name.clone(),
+            });
+            return Delivery::Stale;
+        }
+    }
 
     let snapshot = state.counts;
     core.record(Step::SnapshotTaken {
         account: account.name.clone(),
         version: snapshot.version,
     });
+    decide_heartbeat(core, account, &mut state);
     // Released before the push: later changes may proceed, and their own updates wait for the
     // event lock this caller still holds.
     drop(state);
@@ -137,5 +167,27 @@ pub(crate) fn snapshot_and_push<D: Design>(
             version: snapshot.version,
         },
         Pushed::Rejected => Delivery::Rejected,
+    }
+}
+
+/// Arms, resets or cancels the account's heartbeat after a snapshot. The caller holds the
+/// design's event lock and the account lock, so decisions happen in snapshot order.
+fn decide_heartbeat<D: Design>(core: &Core<D>, account: &Account<D>, state: &mut AccountState) {
+    if state.counts.counts.total_conns > 0 {
+        state.heartbeat_generation += 1;
+        let generation = state.heartbeat_generation;
+        state.heartbeat = Some(generation);
+        // Lock order: account lock, then the timers' lock.
+        core.timers
+            .arm(account.name.clone(), generation, core.heartbeat_interval);
+        core.record(Step::HeartbeatArmed {
+            account: account.name.clone(),
+            generation,
+        });
+    } else if state.heartbeat.take().is_some() {
+        core.timers.cancel(&account.name);
+        core.record(Step::HeartbeatCancelled {
+            account: account.name.clone(),
+        });
     }
 }

@@ -6,7 +6,7 @@
 //! `GlobalLock`. Each shard's generator uses its own NUID stripe, whose prefixes no other stripe
 //! can produce, so ids stay unique across shards.
 
-use super::{Delivery, Design, snapshot_and_push};
+use super::{Delivery, Design, Trigger, snapshot_and_push};
 use crate::account::Account;
 use crate::nuid::{NuidKey, SequentialNuid};
 use crate::probe::Step;
@@ -54,7 +54,7 @@ impl Design for ShardedLock {
         Shards(shards)
     }
 
-    fn publish(core: &Core<Self>, account: &Account<Self>) -> Delivery {
+    fn publish(core: &Core<Self>, account: &Account<Self>, trigger: Trigger) -> Delivery {
         if account.is_global {
             return Delivery::GlobalAccount;
         }
@@ -70,13 +70,13 @@ impl Design for ShardedLock {
 
         let (id, taken) = nuid.next_id();
         core.record(Step::IdTaken { id, taken });
-        snapshot_and_push(core, account, id, account.lane(core))
+        snapshot_and_push(core, account, id, account.lane(core), trigger)
     }
 
     fn fence(core: &Core<Self>, account: &Account<Self>) {
         // Lock order: shard lock, then account lock, as on the update path.
         let _shard = Self::shard(core, account).lock();
-        account.fence();
+        account.fence(&core.timers);
     }
 
     fn stop_eventing(_core: &Core<Self>) {

@@ -37,6 +37,10 @@ pub fn all<D: Design>() -> Vec<CatalogEntry> {
         shutdown_with_pending::<D>(),
         removal_with_pending::<D>(),
         counts_read_without_lock::<D>(),
+        heartbeat_races_last_leave::<D>(),
+        heartbeat_races_removal::<D>(),
+        heartbeat_races_shutdown::<D>(),
+        heartbeat_two_firings::<D>(),
     ]
 }
 
@@ -272,5 +276,74 @@ pub fn counts_read_without_lock<D: Design>() -> CatalogEntry {
         name: "counts_read_without_lock",
         scenario,
         interests: vec![Interleaving::CountsReadBeforeLastChange],
+    }
+}
+
+/// The heartbeat fires while the account's last client leaves.
+pub fn heartbeat_races_last_leave<D: Design>() -> CatalogEntry {
+    let scenario = Scenario::new(&["A"])
+        .setup([Op::add("A", 1)])
+        .thread([Op::remove("A", 1)])
+        .thread([Op::fire_heartbeat("A")]);
+    CatalogEntry {
+        name: "heartbeat_races_last_leave",
+        scenario,
+        interests: vec![
+            Interleaving::HeartbeatFiredLive,
+            Interleaving::HeartbeatFiringStale,
+            Interleaving::HeartbeatNotArmed,
+        ],
+    }
+}
+
+/// The heartbeat fires while the account is removed.
+pub fn heartbeat_races_removal<D: Design>() -> CatalogEntry {
+    let scenario = Scenario::new(&["A"])
+        .setup([Op::add("A", 1)])
+        .thread([Op::fire_heartbeat("A")])
+        .thread([Op::remove_account("A")]);
+    CatalogEntry {
+        name: "heartbeat_races_removal",
+        scenario,
+        interests: vec![
+            Interleaving::HeartbeatFiredLive,
+            Interleaving::HeartbeatFiringFenced,
+            Interleaving::HeartbeatNotArmed,
+        ],
+    }
+}
+
+/// The heartbeat fires while the server shuts down.
+pub fn heartbeat_races_shutdown<D: Design>() -> CatalogEntry {
+    let scenario = Scenario::new(&["A"])
+        .setup([Op::add("A", 1)])
+        .thread([Op::fire_heartbeat("A")])
+        .thread([Op::Shutdown]);
+    CatalogEntry {
+        name: "heartbeat_races_shutdown",
+        scenario,
+        interests: vec![
+            Interleaving::HeartbeatFiredLive,
+            Interleaving::HeartbeatFiringStoppedByShutdown,
+            Interleaving::HeartbeatNotArmed,
+        ],
+    }
+}
+
+/// Two firings of one heartbeat race a new connection, which re-arms the timer.
+pub fn heartbeat_two_firings<D: Design>() -> CatalogEntry {
+    let scenario = Scenario::new(&["A"])
+        .setup([Op::add("A", 1)])
+        .thread([Op::fire_heartbeat("A")])
+        .thread([Op::fire_heartbeat("A")])
+        .thread([Op::add("A", 2)]);
+    CatalogEntry {
+        name: "heartbeat_two_firings",
+        scenario,
+        interests: vec![
+            Interleaving::HeartbeatFiredLive,
+            Interleaving::HeartbeatFiringStale,
+            Interleaving::HeartbeatNotArmed,
+        ],
     }
 }

@@ -39,6 +39,9 @@ pub enum Invariant {
     CountedDrops,
     /// A lock-free count read returns a state the account had during the call.
     CountsRead,
+    /// Heartbeats are armed exactly while the last event has connections, and never after
+    /// removal or shutdown.
+    Heartbeat,
 }
 
 impl Invariant {
@@ -56,6 +59,7 @@ impl Invariant {
             Invariant::Removal => "removal",
             Invariant::CountedDrops => "counted-drops",
             Invariant::CountsRead => "counts-read",
+            Invariant::Heartbeat => "heartbeat",
         }
     }
 }
@@ -96,7 +100,8 @@ pub fn check(run: &Run) -> Result<(), Violation> {
     check_shutdown(&view)?;
     check_removal(run, &view)?;
     check_counted_drops(run, &view)?;
-    check_counts_read(&view)
+    check_counts_read(&view)?;
+    check_heartbeat(run, &view)
 }
 
 fn violation(invariant: Invariant, account: Option<&AccountName>, detail: String) -> Violation {
@@ -317,8 +322,12 @@ fn check_freshness(view: &View) -> Result<(), Violation> {
                 let detail = format!("`{}` sent no event, claiming the account is $G", call.op);
                 return Err(violation(Invariant::Freshness, Some(account), detail));
             }
-            Delivery::Fenced => {
-                let detail = format!("`{}` succeeded but reports its account fenced", call.op);
+            Delivery::Fenced | Delivery::Stale => {
+                let detail = format!(
+                    "`{}` succeeded but reports {:?}, which only a failed change or a heartbeat \
+                     firing may report",
+                    call.op, update.delivery
+                );
                 return Err(violation(Invariant::Freshness, Some(account), detail));
             }
             Delivery::Coalesced => check_coalesced(view, call, update)?,
@@ -367,7 +376,9 @@ fn check_one_event_per_update(view: &View) -> Result<(), Violation> {
     let mut pushes: HashMap<&AccountName, usize> = HashMap::new();
     for (_, step) in view.steps() {
         match step {
-            Step::ChangeApplied { account, .. } => *changes.entry(account).or_default() += 1,
+            Step::ChangeApplied { account, .. } | Step::HeartbeatFired { account, .. } => {
+                *changes.entry(account).or_default() += 1;
+            }
             Step::PushAccepted { account, .. } | Step::PushRejected { account, .. } => {
                 *pushes.entry(account).or_default() += 1;
             }
@@ -377,7 +388,9 @@ fn check_one_event_per_update(view: &View) -> Result<(), Violation> {
     for (account, &pushed) in &pushes {
         let changed = changes.get(account).copied().unwrap_or(0);
         if pushed > changed {
-            let detail = format!("{pushed} events were pushed for {changed} change(s)");
+            let detail = format!(
+                "{pushed} events were pushed for {changed} change(s) and heartbeat firing(s)"
+            );
             return Err(violation(
                 Invariant::OneEventPerUpdate,
                 Some(account),
@@ -685,6 +698,51 @@ fn check_counts_read(view: &View) -> Result<(), Violation> {
                 seen.join("; ")
             );
             return Err(violation(Invariant::CountsRead, Some(account), detail));
+        }
+    }
+    Ok(())
+}
+
+/// At quiescence an account has an armed heartbeat exactly when it is live and its last event
+/// reports connections; after shutdown no heartbeat is armed and the timers stopped first.
+fn check_heartbeat(run: &Run, view: &View) -> Result<(), Violation> {
+    // A shutdown inside the scenario stops every timer before quiescence.
+    let shut_down = view
+        .calls
+        .iter()
+        .any(|call| matches!(call.op, Op::Shutdown) && call.phase != Phase::Teardown);
+    for account in &run.accounts {
+        let armed = run.armed_at_quiescence.contains(&account.name);
+        let last = run
+            .delivered
+            .iter()
+            .rev()
+            .find(|event| event.account == account.name);
+        let has_conns = last.is_some_and(|event| event.counts.total_conns > 0);
+        let expected = !account.removed && !shut_down && has_conns;
+        if armed != expected {
+            let last = last.map_or("no event".to_owned(), ToString::to_string);
+            let detail = format!(
+                "at quiescence the heartbeat is {}, but the account is {} and its last event is {last}",
+                if armed { "armed" } else { "not armed" },
+                if account.removed { "removed" } else { "live" },
+            );
+            return Err(violation(Invariant::Heartbeat, Some(&account.name), detail));
+        }
+    }
+
+    if let Some(name) = run.armed_after_shutdown.first() {
+        let detail = "a heartbeat is still armed after shutdown returned".to_owned();
+        return Err(violation(Invariant::Heartbeat, Some(name), detail));
+    }
+    let stopped = view.first_step(|step| matches!(step, Step::TimersStopped));
+    let returned = view.first_step(|step| matches!(step, Step::ShutdownReturned));
+    if let Some(returned) = returned {
+        if stopped.is_none_or(|stopped| stopped > returned) {
+            let detail = format!(
+                "shutdown returned at trace entry {returned} before the timers were stopped"
+            );
+            return Err(violation(Invariant::Heartbeat, None, detail));
         }
     }
     Ok(())

@@ -52,6 +52,16 @@ pub enum Interleaving {
     ShutdownWithPending,
     /// A lock-free count read returned a state that a later change replaced.
     CountsReadBeforeLastChange,
+    /// A heartbeat firing pushed an event with live counts.
+    HeartbeatFiredLive,
+    /// A heartbeat firing found its timer cancelled or re-armed and sent nothing.
+    HeartbeatFiringStale,
+    /// A heartbeat firing found its account removed.
+    HeartbeatFiringFenced,
+    /// A heartbeat firing found eventing stopped or the send queue closed.
+    HeartbeatFiringStoppedByShutdown,
+    /// A firing found no heartbeat armed.
+    HeartbeatNotArmed,
 }
 
 impl Interleaving {
@@ -99,6 +109,15 @@ impl Interleaving {
             Interleaving::CountsReadBeforeLastChange => {
                 "a lock-free count read returned a state that a later change replaced"
             }
+            Interleaving::HeartbeatFiredLive => "a heartbeat firing pushed an event",
+            Interleaving::HeartbeatFiringStale => {
+                "a heartbeat firing found its timer cancelled or re-armed"
+            }
+            Interleaving::HeartbeatFiringFenced => "a heartbeat firing found its account removed",
+            Interleaving::HeartbeatFiringStoppedByShutdown => {
+                "a heartbeat firing found eventing stopped or the queue closed"
+            }
+            Interleaving::HeartbeatNotArmed => "a firing found no heartbeat armed",
         }
     }
 
@@ -153,6 +172,19 @@ impl Interleaving {
                 began_during_pending_round(&steps, |step| matches!(step, Step::ShutdownBegan))
             }
             Interleaving::CountsReadBeforeLastChange => counts_read_before_last_change(run),
+            Interleaving::HeartbeatFiredLive => {
+                fired(run, |delivery| matches!(delivery, Some(Delivery::Accepted { .. })))
+            }
+            Interleaving::HeartbeatFiringStale => steps
+                .iter()
+                .any(|(_, step)| matches!(step, Step::HeartbeatStale { .. })),
+            Interleaving::HeartbeatFiringFenced => {
+                fired(run, |delivery| delivery == Some(Delivery::Fenced))
+            }
+            Interleaving::HeartbeatFiringStoppedByShutdown => fired(run, |delivery| {
+                matches!(delivery, Some(Delivery::Dropped | Delivery::Rejected))
+            }),
+            Interleaving::HeartbeatNotArmed => fired(run, |delivery| delivery.is_none()),
         }
     }
 }
@@ -309,4 +341,9 @@ fn counts_read_before_last_change(run: &Run) -> bool {
         }
         _ => false,
     })
+}
+
+fn fired(run: &Run, wanted: impl Fn(Option<Delivery>) -> bool) -> bool {
+    outcomes(run)
+        .any(|(_, outcome)| matches!(outcome, CallOutcome::Fired(delivery) if wanted(*delivery)))
 }

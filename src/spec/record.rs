@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::design::Freshness;
+use crate::design::{Delivery, Freshness};
 use crate::error::Error;
 use crate::event::{AccountConnsEvent, AccountCounts, AccountName, Counts};
 use crate::probe::{Probe, Step};
@@ -21,6 +21,8 @@ pub enum Phase {
     Concurrent,
     /// On the main thread after every scenario thread was joined.
     AfterJoin,
+    /// The final shutdown, after the quiescent state was read.
+    Teardown,
 }
 
 /// What an API call returned.
@@ -34,6 +36,8 @@ pub enum CallOutcome {
     Done,
     /// A lock-free count read returned.
     Counts(Counts),
+    /// A heartbeat firing returned: `None` if no heartbeat was armed.
+    Fired(Option<Delivery>),
 }
 
 /// One entry of the trace.
@@ -101,6 +105,10 @@ pub struct Run {
     pub nuid_max_seq: u64,
     /// When the design promises an event for a change.
     pub freshness: Freshness,
+    /// Accounts with an armed heartbeat at quiescence.
+    pub armed_at_quiescence: Vec<AccountName>,
+    /// Accounts with an armed heartbeat after the final shutdown returned.
+    pub armed_after_shutdown: Vec<AccountName>,
 }
 
 impl Run {

@@ -46,6 +46,11 @@ pub enum Op {
         /// Account name.
         account: AccountName,
     },
+    /// `Server::fire_heartbeat`: the account's heartbeat timer fires now, if armed.
+    FireHeartbeat {
+        /// Account name.
+        account: AccountName,
+    },
     /// `Server::shutdown`.
     Shutdown,
 }
@@ -87,13 +92,21 @@ impl Op {
         }
     }
 
+    /// Fires an account's heartbeat timer, if armed.
+    pub fn fire_heartbeat(account: &str) -> Op {
+        Op::FireHeartbeat {
+            account: account.into(),
+        }
+    }
+
     /// Account the call is about, if any.
     pub fn account(&self) -> Option<&AccountName> {
         match self {
             Op::Add { account, .. }
             | Op::Remove { account, .. }
             | Op::RemoveAccount { account }
-            | Op::ReadCounts { account } => Some(account),
+            | Op::ReadCounts { account }
+            | Op::FireHeartbeat { account } => Some(account),
             Op::Shutdown => None,
         }
     }
@@ -110,6 +123,7 @@ impl fmt::Display for Op {
             Op::Remove { account, client } => write!(f, "remove cid {client} from {account:?}"),
             Op::RemoveAccount { account } => write!(f, "remove account {account:?}"),
             Op::ReadCounts { account } => write!(f, "read counts of {account:?}"),
+            Op::FireHeartbeat { account } => write!(f, "fire the heartbeat of {account:?}"),
             Op::Shutdown => f.write_str("shutdown"),
         }
     }
@@ -137,6 +151,9 @@ pub struct Scenario {
     pub id_stripes: usize,
     /// Who drains the send queue.
     pub consumer: Consumer,
+    /// Heartbeat interval. Under the checkers it is ignored: heartbeats fire only through
+    /// [`Op::FireHeartbeat`].
+    pub heartbeat_interval: std::time::Duration,
 }
 
 impl Scenario {
@@ -155,6 +172,7 @@ impl Scenario {
             lanes: 2,
             id_stripes: 2,
             consumer: Consumer::Manual,
+            heartbeat_interval: std::time::Duration::from_secs(30),
         }
     }
 
@@ -201,6 +219,7 @@ impl Scenario {
             id_stripes: self.id_stripes,
             consumer: self.consumer,
             probe: Some(recorder.clone()),
+            heartbeat_interval: self.heartbeat_interval,
         };
         let server = Arc::new(Server::<D>::new(config, recorder.sink()).expect("server starts"));
         let handles = Arc::new(self.register(&server));
@@ -230,8 +249,10 @@ impl Scenario {
         );
 
         let mut accounts = final_accounts(&handles);
+        let armed_at_quiescence = server.armed_heartbeats();
         let teardown = [Op::Shutdown];
-        run_ops(&server, &handles, &recorder, &teardown, Phase::AfterJoin);
+        run_ops(&server, &handles, &recorder, &teardown, Phase::Teardown);
+        let armed_after_shutdown = server.armed_heartbeats();
         let stats = server.stats();
         let nuid_max_seq = server.nuid_max_seq();
         drop(server);
@@ -248,6 +269,8 @@ impl Scenario {
             stats,
             nuid_max_seq,
             freshness: D::FRESHNESS,
+            armed_at_quiescence,
+            armed_after_shutdown,
         }
     }
 
@@ -299,6 +322,9 @@ fn run_op<D: Design>(
             .map(CallOutcome::Updated),
         Op::RemoveAccount { account } => server.remove_account(account).map(|()| CallOutcome::Done),
         Op::ReadCounts { account } => Ok(CallOutcome::Counts(handle(account).live_counts())),
+        Op::FireHeartbeat { account } => {
+            Ok(CallOutcome::Fired(server.fire_heartbeat(handle(account))))
+        }
         Op::Shutdown => {
             server.shutdown();
             Ok(CallOutcome::Done)

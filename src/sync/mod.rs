@@ -30,6 +30,7 @@ mod checked;
 #[cfg(any(loom, shuttle))]
 pub use checked::*;
 
+pub mod timer;
 pub mod untracked;
 
 #[cfg(loom)]

@@ -1,0 +1,217 @@
+//! Heartbeat timers: at most one armed timer per key, for the whole server.
+//!
+//! Production runs one timer thread with a deadline queue: an ordered set of `(deadline, key)`
+//! pairs and a map from key to its entry. Arming a key replaces its entry, so a key never has two
+//! timers, and the thread sleeps until the earliest deadline. When a deadline passes, the thread
+//! removes the entry and calls the callback with the key and the generation it was armed with.
+//! Cancelling removes the entry but does not wait for a callback that is already running.
+//!
+//! NOTE: under loom and shuttle time does not exist, so there is no timer thread: a due timer
+//! fires only when a model thread calls [`Timers::take`] and runs the firing itself. That makes
+//! the firing an explicit, nondeterministic step that the checker interleaves like any other,
+//! but no model says anything about deadlines or intervals; only the production tests do.
+
+/// True where timers have deadlines and a thread serves them (production); false under the
+/// checkers, where a model fires a timer with [`Timers::take`].
+pub const HAS_TIME: bool = cfg!(not(any(loom, shuttle)));
+
+/// An armed timer: the generation it was armed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Armed {
+    /// Generation passed to [`Timers::arm`].
+    pub generation: u64,
+}
+
+#[cfg(not(any(loom, shuttle)))]
+pub use production::Timers;
+
+#[cfg(any(loom, shuttle))]
+pub use checked::Timers;
+
+#[cfg(not(any(loom, shuttle)))]
+mod production {
+    use std::collections::{BTreeSet, HashMap};
+    use std::hash::Hash;
+    use std::time::{Duration, Instant};
+
+    use parking_lot::{Condvar, Mutex};
+
+    use super::Armed;
+
+    struct State<K> {
+        deadlines: BTreeSet<(Instant, K)>,
+        armed: HashMap<K, (Instant, Armed)>,
+        stopped: bool,
+    }
+
+    /// Deadline queue served by one timer thread.
+    pub struct Timers<K> {
+        state: Mutex<State<K>>,
+        changed: Condvar,
+    }
+
+    impl<K: Clone + Ord + Hash + Send + 'static> Timers<K> {
+        /// Creates the timers. [`Timers::run`] serves them on a thread of the caller's.
+        pub fn new() -> Self {
+            Timers {
+                state: Mutex::new(State {
+                    deadlines: BTreeSet::new(),
+                    armed: HashMap::new(),
+                    stopped: false,
+                }),
+                changed: Condvar::new(),
+            }
+        }
+
+        /// Serves the timers until [`Timers::stop`]: calls `on_due` for each timer whose
+        /// deadline passes, without holding the timers' lock.
+        pub fn run<F: FnMut(K, Armed)>(&self, mut on_due: F) {
+            let mut state = self.state.lock();
+            while !state.stopped {
+                let Some((deadline, key)) = state.deadlines.first().cloned() else {
+                    self.changed.wait(&mut state);
+                    continue;
+                };
+                if deadline > Instant::now() {
+                    self.changed.wait_until(&mut state, deadline);
+                    continue;
+                }
+
+                state.deadlines.remove(&(deadline, key.clone()));
+                let Some((_, armed)) = state.armed.remove(&key) else {
+                    continue;
+                };
+                // Released while the firing runs: the firing arms or cancels timers itself.
+                drop(state);
+                on_due(key, armed);
+                state = self.state.lock();
+            }
+        }
+
+        /// Arms `key` to fire after `interval`, replacing any timer it had. Does nothing once
+        /// the timers are stopped. Returns true if it replaced an armed timer.
+        pub fn arm(&self, key: K, generation: u64, interval: Duration) -> bool {
+            let mut state = self.state.lock();
+            if state.stopped {
+                return false;
+            }
+            let deadline = Instant::now() + interval;
+            let replaced = remove(&mut state, &key);
+            state.deadlines.insert((deadline, key.clone()));
+            state.armed.insert(key, (deadline, Armed { generation }));
+            drop(state);
+
+            self.changed.notify_one();
+            replaced
+        }
+
+        /// Cancels the timer of `key`. Returns true if one was armed.
+        pub fn cancel(&self, key: &K) -> bool {
+            remove(&mut self.state.lock(), key)
+        }
+
+        /// Removes the timer of `key` as if it were due now, and returns it.
+        pub fn take(&self, key: &K) -> Option<Armed> {
+            let mut state = self.state.lock();
+            let (deadline, armed) = state.armed.remove(key)?;
+            state.deadlines.remove(&(deadline, key.clone()));
+            Some(armed)
+        }
+
+        /// Returns the keys with an armed timer.
+        pub fn armed_keys(&self) -> Vec<K> {
+            self.state.lock().armed.keys().cloned().collect()
+        }
+
+        /// Cancels every timer, stops accepting new ones and makes [`Timers::run`] return.
+        pub fn stop(&self) {
+            {
+                let mut state = self.state.lock();
+                state.stopped = true;
+                state.deadlines.clear();
+                state.armed.clear();
+            }
+            self.changed.notify_all();
+        }
+    }
+
+    fn remove<K: Clone + Ord + Hash>(state: &mut State<K>, key: &K) -> bool {
+        match state.armed.remove(key) {
+            Some((deadline, _)) => {
+                state.deadlines.remove(&(deadline, key.clone()));
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(any(loom, shuttle))]
+mod checked {
+    use std::collections::HashMap;
+    use std::hash::Hash;
+    use std::time::Duration;
+
+    use super::Armed;
+    use crate::sync::Mutex;
+
+    struct State<K> {
+        armed: HashMap<K, Armed>,
+        stopped: bool,
+    }
+
+    /// Armed timers without deadlines: a model fires one by calling [`Timers::take`].
+    pub struct Timers<K> {
+        state: Mutex<State<K>>,
+    }
+
+    impl<K: Clone + Ord + Hash + Send + 'static> Timers<K> {
+        /// Creates the timers.
+        pub fn new() -> Self {
+            Timers {
+                state: Mutex::new(State {
+                    armed: HashMap::new(),
+                    stopped: false,
+                }),
+            }
+        }
+
+        /// Returns at once: there is no time, so nothing can become due. Never called, because
+        /// [`super::HAS_TIME`] is false.
+        pub fn run<F: FnMut(K, Armed)>(&self, _on_due: F) {}
+
+        /// Arms `key`, replacing any timer it had; the interval is ignored. Does nothing once
+        /// stopped. Returns true if it replaced an armed timer.
+        pub fn arm(&self, key: K, generation: u64, _interval: Duration) -> bool {
+            let mut state = self.state.lock();
+            if state.stopped {
+                return false;
+            }
+            state.armed.insert(key, Armed { generation }).is_some()
+        }
+
+        /// Cancels the timer of `key`. Returns true if one was armed.
+        pub fn cancel(&self, key: &K) -> bool {
+            self.state.lock().armed.remove(key).is_some()
+        }
+
+        /// Removes the timer of `key` as if it were due now, and returns it.
+        pub fn take(&self, key: &K) -> Option<Armed> {
+            self.state.lock().armed.remove(key)
+        }
+
+        /// Returns the keys with an armed timer.
+        pub fn armed_keys(&self) -> Vec<K> {
+            let mut keys: Vec<K> = self.state.lock().armed.keys().cloned().collect();
+            keys.sort();
+            keys
+        }
+
+        /// Cancels every timer and stops accepting new ones.
+        pub fn stop(&self) {
+            let mut state = self.state.lock();
+            state.stopped = true;
+            state.armed.clear();
+        }
+    }
+}
