@@ -29,6 +29,7 @@ pub mod catalog;
 mod check;
 mod interest;
 mod record;
+pub mod reference;
 mod scenario;
 
 pub use check::{Invariant, Violation, check};
