@@ -33,7 +33,7 @@ pub use checked::*;
 pub mod timer;
 pub mod untracked;
 
-#[cfg(loom)]
+#[cfg(any(loom, shuttle))]
 pub mod model;
 
 /// Immutable shared string (account names in events and the registry).
