@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: every loom model in models/, on every design, in release mode with `--cfg loom`,
+# The main job: every loom model in models/loom/, on every design, in release mode with `--cfg loom`,
 # one test thread, and its own target directory. Ends with a one-line-per-model summary table.
 #
 # Environment:
@@ -18,14 +18,9 @@ mkdir -p "$CARGO_TARGET_DIR"
 export ACCOUNT_EVENTS_SUMMARY="$CARGO_TARGET_DIR/loom-summary.tsv"
 : > "$ACCOUNT_EVENTS_SUMMARY"
 
-targets=()
-for model in models/loom_*.rs; do
-    targets+=(--test "$(basename "$model" .rs)")
-done
-
 started=$(date +%s)
 status=0
-cargo test --release "${targets[@]}" -- --test-threads=1 --nocapture ${LOOM_FILTER:+"$LOOM_FILTER"} || status=$?
+cargo test --release --test loom -- --test-threads=1 --nocapture ${LOOM_FILTER:+"$LOOM_FILTER"} || status=$?
 elapsed=$(( $(date +%s) - started ))
 
 echo

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Seeded-bug catalog: applies each patch in ci/mutants/ to a scratch copy of the tree, runs the
-# loom models there, and requires them to fail. Prints a kill table: patch, caught or missed, the
+# loom models there (and the shuttle models if loom passes), and requires them to fail. Prints a kill table: patch, caught or missed, the
 # first failing model and invariant, seconds.
 #
 # Environment:
-#   MUTANTS_BOUND   preemption bound for the runs (default 2)
+#   MUTANTS_BOUND   loom preemption bound for the runs (default 2)
 #   MUTANTS_DIR     scratch directory (default target/mutants); its target directory is reused
 #                   between patches, so only the patched files are rebuilt
 set -euo pipefail
@@ -33,13 +33,18 @@ for patch in ci/mutants/*.patch; do
 
     started=$(date +%s)
     log="$scratch/$name.log"
+    # The loom models first; the shuttle models only if loom passed.
     (cd "$work" && LOOM_MAX_PREEMPTIONS="$bound" LOOM_TARGET_DIR="$scratch/target" ci/loom.sh) > "$log" 2>&1 || true
+    if ! grep -q "^loom: FAILED" "$log"; then
+        (cd "$work" && SHUTTLE_TARGET_DIR="$scratch/target-shuttle" ci/shuttle.sh) >> "$log" 2>&1 || true
+    fi
     seconds=$(( $(date +%s) - started ))
+
     # Only a model's own failure counts as a catch; a build error or an unrelated panic does not.
-    first=$(grep -m1 -oE "model [a-z_]+ on [A-Za-z]+(: invariant \`[a-z-]+\` violated[^:]*| is vacuous)" "$log" || true)
+    first=$(grep -m1 -oE "(model [a-z_]+|shuttle script [0-9]+) on [A-Za-z]+(: invariant \`[a-z-]+\` violated[^:]*| is vacuous)" "$log" || true)
     if [ -n "$first" ]; then
         verdict="caught"
-    elif grep -q "^loom: FAILED" "$log"; then
+    elif grep -qE "^(loom|shuttle): FAILED" "$log"; then
         verdict="failed without a model violation (see $log)"
         first="-"
         status=1

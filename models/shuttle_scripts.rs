@@ -63,7 +63,11 @@ fn env_number(name: &str, default: usize) -> usize {
 }
 
 fn script(index: u64) -> Scenario {
-    generate::sample(&generate::concurrent_scenario(4..=8, 2..=4), SCRIPT_SEED, index)
+    generate::sample(
+        &generate::concurrent_scenario(4..=8, 2..=4),
+        SCRIPT_SEED,
+        index,
+    )
 }
 
 fn describe(scenario: &Scenario) -> String {
@@ -117,14 +121,27 @@ fn explore<D: Design>(scheduler: ShuttleScheduler, scripts: usize, iterations: u
     let started = Instant::now();
     for index in 0..scripts as u64 {
         let body = execution::<D>(index, script(index), hits.clone());
-        explore_shuttle(scheduler, SCRIPT_SEED ^ index, iterations, &failure_dir(), body);
+        explore_shuttle(
+            scheduler,
+            SCRIPT_SEED ^ index,
+            iterations,
+            &failure_dir(),
+            body,
+        );
     }
     let seconds = started.elapsed().as_secs_f64();
 
     let hits = lock(&hits).clone();
     let missed: Vec<_> = DECLARED.iter().filter(|i| !hits.contains_key(i)).collect();
     let result = if missed.is_empty() { "pass" } else { "vacuous" };
-    report(D::NAME, scheduler, scripts * iterations, seconds, &hits, result);
+    report(
+        D::NAME,
+        scheduler,
+        scripts * iterations,
+        seconds,
+        &hits,
+        result,
+    );
     assert!(
         missed.is_empty(),
         "shuttle on {} with {scheduler:?} is vacuous: in {} executions these interleavings \
@@ -157,7 +174,10 @@ fn report(
             "generated_scripts\t{design}\t{scheduler}\t{result}\t{executions}\t{seconds:.1}\t{}\n",
             hits.join(" ")
         );
-        let file = std::fs::OpenOptions::new().create(true).append(true).open(&path);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path);
         if let Err(err) = file.and_then(|mut file| file.write_all(line.as_bytes())) {
             eprintln!("failed to append to the summary file {path}: {err}");
         }
@@ -174,8 +194,11 @@ fn generated_scripts() {
     if let Ok(request) = std::env::var("ACCOUNT_EVENTS_SHUTTLE_REPLAY") {
         let mut parts = request.splitn(3, ':');
         let (design, index, file) = (parts.next(), parts.next(), parts.next());
-        let (Some(design), Some(Ok(index)), Some(file)) = (design, index.map(str::parse), file) else {
-            panic!("invalid ACCOUNT_EVENTS_SHUTTLE_REPLAY {request:?}: expected <design>:<script>:<schedule file>");
+        let (Some(design), Some(Ok(index)), Some(file)) = (design, index.map(str::parse), file)
+        else {
+            panic!(
+                "invalid ACCOUNT_EVENTS_SHUTTLE_REPLAY {request:?}: expected <design>:<script>:<schedule file>"
+            );
         };
         for_each_design!(D => {
             if D::NAME == design {

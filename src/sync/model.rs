@@ -51,7 +51,8 @@ pub fn explore_shuttle<F>(
             shuttle::Runner::new(scheduler, config).run(model);
         }
         ShuttleScheduler::Pct { depth } => {
-            let scheduler = shuttle::scheduler::PctScheduler::new_from_seed(seed, depth, iterations);
+            let scheduler =
+                shuttle::scheduler::PctScheduler::new_from_seed(seed, depth, iterations);
             shuttle::Runner::new(scheduler, config).run(model);
         }
     }

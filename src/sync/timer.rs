@@ -50,6 +50,12 @@ mod production {
         changed: Condvar,
     }
 
+    impl<K: Clone + Ord + Hash + Send + 'static> Default for Timers<K> {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
     impl<K: Clone + Ord + Hash + Send + 'static> Timers<K> {
         /// Creates the timers. [`Timers::run`] serves them on a thread of the caller's.
         pub fn new() -> Self {
@@ -163,6 +169,12 @@ mod checked {
     /// Armed timers without deadlines: a model fires one by calling [`Timers::take`].
     pub struct Timers<K> {
         state: Mutex<State<K>>,
+    }
+
+    impl<K: Clone + Ord + Hash + Send + 'static> Default for Timers<K> {
+        fn default() -> Self {
+            Self::new()
+        }
     }
 
     impl<K: Clone + Ord + Hash + Send + 'static> Timers<K> {

@@ -1,10 +1,7 @@
 //! Event ids stay unique while the NUID rolls over to new prefixes inside the model.
-#![cfg(loom)]
 
-mod common;
-
+use crate::common::check_on_every_design;
 use account_events::spec::catalog;
-use common::check_on_every_design;
 
 #[test]
 fn nuid_rollover() {

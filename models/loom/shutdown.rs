@@ -2,12 +2,9 @@
 //!
 //! The first two models run the real send-queue consumer thread, so they also check that the
 //! consumer delivers everything accepted before the close and that shutdown joins it.
-#![cfg(loom)]
 
-mod common;
-
+use crate::common::check_on_every_design;
 use account_events::spec::catalog;
-use common::check_on_every_design;
 
 #[test]
 fn shutdown_races_changes() {

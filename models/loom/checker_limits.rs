@@ -1,5 +1,4 @@
 //! Known limits of loom, each mirrored by a test that states it.
-#![cfg(loom)]
 
 use account_events::spec::{Op, Scenario};
 use account_events::sync::model::explore;

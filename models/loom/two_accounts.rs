@@ -3,12 +3,9 @@
 //! Checks per-account order and freshness when updates of different accounts interleave, and that
 //! `$G` never gets an event. Designs without a server-wide lock must let two accounts' updates
 //! overlap. A second model puts both accounts into one `ShardedLock` shard.
-#![cfg(loom)]
 
-mod common;
-
+use crate::common::check_on_every_design;
 use account_events::spec::catalog;
-use common::check_on_every_design;
 
 #[test]
 fn two_accounts() {

@@ -3,12 +3,9 @@
 //! Checks that once the removal returns nothing of the account is accepted, that a racing change
 //! either published before the fence or failed with `AccountRemoved`, and that nothing but the
 //! scenario's own handle keeps the account alive.
-#![cfg(loom)]
 
-mod common;
-
+use crate::common::check_on_every_design;
 use account_events::spec::catalog;
-use common::check_on_every_design;
 
 #[test]
 fn account_removal() {

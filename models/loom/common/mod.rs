@@ -33,7 +33,7 @@ pub fn run_entry<D: Design>(entry: CatalogEntry) {
 macro_rules! check_on_every_design {
     ($($entry:ident)::+) => {
         account_events::for_each_design!(D => {
-            common::run_entry::<D>($($entry)::+::<D>());
+            $crate::common::run_entry::<D>($($entry)::+::<D>());
         })
     };
 }

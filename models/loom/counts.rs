@@ -1,11 +1,8 @@
 //! Connection counts read without a lock while clients change: never torn, never negative, and
 //! always a state the account had during the read.
-#![cfg(loom)]
 
-mod common;
-
+use crate::common::check_on_every_design;
 use account_events::spec::catalog;
-use common::check_on_every_design;
 
 #[test]
 fn counts_read_without_lock() {

@@ -3,12 +3,9 @@
 //! Checks that the account's events leave in snapshot order, that every change is covered by an
 //! event, and that the last event matches the final counts, while changes land in the middle of
 //! other updates.
-#![cfg(loom)]
 
-mod common;
-
+use crate::common::check_on_every_design;
 use account_events::spec::catalog;
-use common::check_on_every_design;
 
 #[test]
 fn one_account_two_threads() {

@@ -3,12 +3,9 @@
 //!
 //! Loom has no time, so a due timer fires as an explicit step of a model thread
 //! (`Server::fire_heartbeat`), which loom interleaves with everything else.
-#![cfg(loom)]
 
-mod common;
-
+use crate::common::check_on_every_design;
 use account_events::spec::catalog;
-use common::check_on_every_design;
 
 #[test]
 fn heartbeat_races_last_leave() {
