@@ -6,7 +6,8 @@
 #   LOOM_MAX_PREEMPTIONS  preemption bound (default 3: the highest at which the whole suite
 #                         finishes within 10 minutes on 2 cores; see README)
 #   LOOM_TARGET_DIR       target directory (default target/loom)
-#   LOOM_FILTER           run only models whose test name contains this string
+#   LOOM_FILTER           run only models whose test name contains one of these
+#                         space-separated strings
 #   LOOM_CHECKPOINT_FILE, LOOM_LOG, ...  passed through to loom (see README, "Reproducing a failure")
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,9 @@ export ACCOUNT_EVENTS_SUMMARY="$CARGO_TARGET_DIR/loom-summary.tsv"
 
 started=$(date +%s)
 status=0
-cargo test --release --test loom -- --test-threads=1 --nocapture ${LOOM_FILTER:+"$LOOM_FILTER"} || status=$?
+# LOOM_FILTER may hold several space-separated filters; a test runs if it matches any of them.
+# shellcheck disable=SC2086
+cargo test --release --test loom -- --test-threads=1 --nocapture ${LOOM_FILTER:-} || status=$?
 elapsed=$(( $(date +%s) - started ))
 
 echo

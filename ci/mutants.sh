@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seeded-bug catalog: applies each patch in ci/mutants/ to a scratch copy of the tree, runs the
-# loom models there (and the shuttle models if loom passes), and requires them to fail. Prints a kill table: patch, caught or missed, the
+# loom models named on the patch's "Models:" line there (and the shuttle models if loom passes),
+# and requires them to fail. Prints a kill table: patch, caught or missed, the
 # first failing model and invariant, seconds.
 #
 # Environment:
@@ -34,7 +35,9 @@ for patch in ci/mutants/*.patch; do
     started=$(date +%s)
     log="$scratch/$name.log"
     # The loom models first; the shuttle models only if loom passed.
-    (cd "$work" && LOOM_MAX_PREEMPTIONS="$bound" LOOM_TARGET_DIR="$scratch/target" ci/loom.sh) > "$log" 2>&1 || true
+    # The patch's "Models:" line names the loom models that exercise the changed code.
+    filter=$(sed -n 's/^Models: //p' "$root/$patch" | head -n 1)
+    (cd "$work" && LOOM_FILTER="$filter" LOOM_MAX_PREEMPTIONS="$bound" LOOM_TARGET_DIR="$scratch/target" ci/loom.sh) > "$log" 2>&1 || true
     if ! grep -q "^loom: FAILED" "$log"; then
         (cd "$work" && SHUTTLE_TARGET_DIR="$scratch/target-shuttle" ci/shuttle.sh) >> "$log" 2>&1 || true
     fi
