@@ -2,8 +2,8 @@
 //!
 //! An account's shard is its 64-bit FNV-1a name hash modulo 64. The shard lock plays the part of
 //! the server lock for the accounts of that shard: id, snapshot and push happen under one hold of
-//! it. Accounts in different shards never wait for each other; one account gains nothing over
-//! `GlobalLock`. Each shard's generator uses its own NUID stripe, whose prefixes no other stripe
+//! it. Accounts in different shards never wait on each other's shard lock; one account gains
+//! nothing over `GlobalLock`. Each shard's generator uses its own NUID stripe, whose prefixes no other stripe
 //! can produce, so ids stay unique across shards.
 
 use super::{Delivery, Design, Trigger, snapshot_and_push};

@@ -122,7 +122,8 @@ pub fn nuid_rollover<D: Design>() -> CatalogEntry {
     }
 }
 
-/// One thread adds and removes clients while another shuts down; the real consumer thread runs.
+/// Returns the scenario in which one thread adds and removes clients while another shuts down,
+/// with the real consumer thread.
 pub fn shutdown_races_changes<D: Design>() -> CatalogEntry {
     let mut scenario = Scenario::new(&["A"])
         .setup([Op::add("A", 1)])
@@ -165,7 +166,8 @@ pub fn shutdown_concurrent<D: Design>() -> CatalogEntry {
     }
 }
 
-/// One thread adds and removes clients while another removes their account.
+/// Returns the scenario in which one thread adds and removes clients while another removes
+/// their account.
 pub fn account_removal<D: Design>() -> CatalogEntry {
     let scenario = Scenario::new(&["A"])
         .setup([Op::add("A", 1)])
@@ -263,7 +265,8 @@ pub fn removal_with_pending<D: Design>() -> CatalogEntry {
     }
 }
 
-/// A thread reads an account's counts without a lock while another adds and removes clients.
+/// Returns the scenario in which a thread reads an account's counts without a lock while another
+/// adds and removes clients.
 pub fn counts_read_without_lock<D: Design>() -> CatalogEntry {
     let scenario = Scenario::new(&["A"])
         .setup([Op::add("A", 1)])
@@ -279,7 +282,7 @@ pub fn counts_read_without_lock<D: Design>() -> CatalogEntry {
     }
 }
 
-/// The heartbeat fires while the account's last client leaves.
+/// Returns the scenario in which the heartbeat fires while the account's last client leaves.
 pub fn heartbeat_races_last_leave<D: Design>() -> CatalogEntry {
     let scenario = Scenario::new(&["A"])
         .setup([Op::add("A", 1)])
@@ -296,7 +299,7 @@ pub fn heartbeat_races_last_leave<D: Design>() -> CatalogEntry {
     }
 }
 
-/// The heartbeat fires while the account is removed.
+/// Returns the scenario in which the heartbeat fires while the account is removed.
 pub fn heartbeat_races_removal<D: Design>() -> CatalogEntry {
     let scenario = Scenario::new(&["A"])
         .setup([Op::add("A", 1)])
@@ -313,7 +316,7 @@ pub fn heartbeat_races_removal<D: Design>() -> CatalogEntry {
     }
 }
 
-/// The heartbeat fires while the server shuts down.
+/// Returns the scenario in which the heartbeat fires while the server shuts down.
 pub fn heartbeat_races_shutdown<D: Design>() -> CatalogEntry {
     let scenario = Scenario::new(&["A"])
         .setup([Op::add("A", 1)])

@@ -24,7 +24,7 @@ fn kind() -> impl Strategy<Value = ClientKind> {
     ]
 }
 
-/// One operation over `accounts` (plus, rarely, `$G`) and clients `0..clients`.
+/// Generates one operation over `accounts` (plus, rarely, `$G`) and clients `0..clients`.
 pub fn op(accounts: Vec<&'static str>, clients: u64) -> impl Strategy<Value = Op> {
     let names = accounts.clone();
     let account = prop_oneof![
@@ -41,8 +41,8 @@ pub fn op(accounts: Vec<&'static str>, clients: u64) -> impl Strategy<Value = Op
     })
 }
 
-/// A sequential script over 1 to 3 accounts: the reference-model comparison runs it on one
-/// thread.
+/// Generates a sequential script over 1 to 3 accounts, which the reference-model comparison
+/// runs on one thread.
 pub fn sequential_script() -> impl Strategy<Value = (Vec<&'static str>, Vec<Op>)> {
     (1..=3usize).prop_flat_map(|count| {
         let accounts: Vec<&'static str> = ACCOUNTS[..count].to_vec();
@@ -51,7 +51,7 @@ pub fn sequential_script() -> impl Strategy<Value = (Vec<&'static str>, Vec<Op>)
     })
 }
 
-/// One thread's script: adds and removes of its own clients, with heartbeat firings, reads, an
+/// Generates one thread's script: adds and removes of its own clients, with heartbeat firings, reads, an
 /// occasional account removal and, rarely, a shutdown.
 fn thread_script(thread: u64, accounts: Vec<&'static str>) -> impl Strategy<Value = Vec<Op>> {
     let step = (
@@ -78,7 +78,7 @@ fn thread_script(thread: u64, accounts: Vec<&'static str>) -> impl Strategy<Valu
     })
 }
 
-/// A concurrent scenario: `threads` threads over `accounts` accounts, every account starting with
+/// Generates a concurrent scenario: `threads` threads over `accounts` accounts, every account starting with
 /// one connected client so that heartbeats are armed.
 pub fn concurrent_scenario(
     threads: std::ops::RangeInclusive<usize>,
