@@ -3,8 +3,9 @@
 //! Every design runs the same three steps for an update: take an event id, snapshot the account's
 //! counts and version under the account lock, push the event onto the send queue. Designs differ
 //! in which lock orders those steps and where the id comes from. Whatever the design, one
-//! account's snapshot and push happen under one lock hold, so two updates of that account cannot
-//! push in the opposite order of their snapshots.
+//! account's snapshot and push happen while the design excludes every other update of that
+//! account (a held lock, or for `HybridCoalescing` the publisher state), so two updates of that
+//! account cannot push in the opposite order of their snapshots.
 //!
 //! A design is a type implementing [`Design`]; the server, every model and every test are generic
 //! over it, and [`crate::for_each_design`] runs one scenario on each.
