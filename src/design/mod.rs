@@ -179,6 +179,8 @@ fn decide_heartbeat<D: Design>(core: &Core<D>, account: &Account<D>, state: &mut
         let generation = state.heartbeat_generation;
         state.heartbeat = Some(generation);
         // Lock order: account lock, then the timers' lock.
+        // NOTE: the timers' lock is one per server, so every update with connections takes it
+        // once, whatever the design; it is held only to replace one map entry.
         core.timers
             .arm(account.name.clone(), generation, core.heartbeat_interval);
         core.record(Step::HeartbeatArmed {
