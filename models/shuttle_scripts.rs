@@ -200,11 +200,18 @@ fn generated_scripts() {
                 "invalid ACCOUNT_EVENTS_SHUTTLE_REPLAY {request:?}: expected <design>:<script>:<schedule file>"
             );
         };
+        let mut found = false;
         for_each_design!(D => {
             if D::NAME == design {
+                found = true;
                 replay::<D>(index, Path::new(file));
             }
         });
+        assert!(
+            found,
+            "invalid design {design:?} in ACCOUNT_EVENTS_SHUTTLE_REPLAY"
+        );
+        println!("replay of script {index} on {design} passed: the schedule no longer fails");
         return;
     }
 

@@ -29,9 +29,26 @@ pub fn run_entry<D: Design>(entry: CatalogEntry) {
     run_model::<D>(entry.name, entry.scenario, &entry.interests);
 }
 
+/// Panics if `ACCOUNT_EVENTS_DESIGN` names no design, listing the valid names.
+pub fn check_design_filter() {
+    let Ok(selected) = std::env::var("ACCOUNT_EVENTS_DESIGN") else {
+        return;
+    };
+    let mut names = Vec::new();
+    account_events::for_each_design!(D => {
+        names.push(<D as Design>::NAME);
+    });
+    assert!(
+        names.contains(&selected.as_str()),
+        "invalid ACCOUNT_EVENTS_DESIGN {selected:?}: expected one of {}",
+        names.join(", ")
+    );
+}
+
 /// Explores one catalog entry on every design, in the order of `for_each_design!`.
 macro_rules! check_on_every_design {
     ($($entry:ident)::+) => {
+        $crate::common::check_design_filter();
         account_events::for_each_design!(D => {
             $crate::common::run_entry::<D>($($entry)::+::<D>());
         })
@@ -45,7 +62,7 @@ pub fn run_model<D: Design>(model: &str, scenario: Scenario, interests: &[Interl
     let executions = Arc::new(AtomicU64::new(0));
     let hits: Arc<Mutex<BTreeMap<Interleaving, u64>>> =
         Arc::new(Mutex::new(interests.iter().map(|&i| (i, 0)).collect()));
-    let mut report = Report::new(model, D::NAME);
+    let mut report = Report::new(model, D::NAME, executions.clone(), interests);
 
     let body = {
         let (executions, hits, model) = (executions.clone(), hits.clone(), model.to_owned());
@@ -108,6 +125,8 @@ struct Report {
     model: String,
     design: &'static str,
     started: Instant,
+    counter: Arc<AtomicU64>,
+    declared: Vec<Interleaving>,
     executions: u64,
     bound: usize,
     hits: BTreeMap<Interleaving, u64>,
@@ -116,11 +135,18 @@ struct Report {
 }
 
 impl Report {
-    fn new(model: &str, design: &'static str) -> Self {
+    fn new(
+        model: &str,
+        design: &'static str,
+        counter: Arc<AtomicU64>,
+        declared: &[Interleaving],
+    ) -> Self {
         Report {
             model: model.to_owned(),
             design,
             started: Instant::now(),
+            counter,
+            declared: declared.to_vec(),
             executions: 0,
             bound: bound_from_env(),
             hits: BTreeMap::new(),
@@ -131,11 +157,16 @@ impl Report {
 
     fn finish(&mut self) {
         let seconds = self.started.elapsed().as_secs_f64();
-        let hits: Vec<String> = self
-            .hits
-            .iter()
-            .map(|(i, n)| format!("{i:?}={n}"))
-            .collect();
+        let hits: Vec<String> = if self.hits.is_empty() {
+            // The model failed before its hits were collected: list what it declared.
+            self.executions = self.counter.load(Ordering::Relaxed);
+            self.declared.iter().map(|i| format!("{i:?}=?")).collect()
+        } else {
+            self.hits
+                .iter()
+                .map(|(i, n)| format!("{i:?}={n}"))
+                .collect()
+        };
         println!(
             "loom model {} on {}: {}, {} executions, preemption bound {}, {seconds:.1} s; \
              interleavings of interest: {}",
