@@ -83,6 +83,12 @@ pub enum Step {
         /// The removed account.
         account: AccountName,
     },
+    /// A change found a coalescing publisher at work and left its update to it. Reported just
+    /// after the state word changed, outside any lock.
+    MarkedPending {
+        /// The account.
+        account: AccountName,
+    },
     /// A coalescing publisher found a change pending after its push and starts another round.
     Republishing {
         /// The account.

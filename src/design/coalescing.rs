@@ -76,7 +76,12 @@ impl Design for HybridCoalescing {
 
         match claim(&account.slot.0) {
             Claim::Publisher => publish_until_idle(core, account, trigger),
-            Claim::Merged => Delivery::Coalesced,
+            Claim::Merged => {
+                core.record(Step::MarkedPending {
+                    account: account.name.clone(),
+                });
+                Delivery::Coalesced
+            }
             Claim::Fenced => {
                 core.record(Step::UpdateFencedOff {
                     account: account.name.clone(),
