@@ -5,10 +5,10 @@
 use account_events::account::fnv1a;
 use account_events::design::EVENT_SHARDS;
 use account_events::spec::{Recorder, catalog};
+use account_events::sync::Arc;
 use account_events::{
     ClientId, ClientKind, Config, Delivery, Design, HybridCoalescing, Server, for_each_design,
 };
-use std::sync::Arc;
 
 #[test]
 fn flush_covers_every_change() {

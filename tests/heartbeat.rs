@@ -2,10 +2,10 @@
 #![cfg(not(any(loom, shuttle)))]
 
 use account_events::spec::Recorder;
+use account_events::sync::Arc;
 use account_events::{
     AccountConnsEvent, ClientId, ClientKind, Config, Design, Freshness, Server, for_each_design,
 };
-use std::sync::Arc;
 use std::time::Duration;
 
 fn server_with_interval<D: Design>(interval: Duration) -> (Server<D>, Arc<Recorder>) {

@@ -2,8 +2,8 @@
 #![cfg(not(any(loom, shuttle)))]
 
 use account_events::nuid::{ID_LEN, MAX_SEQ, Nuid, NuidKey, SequentialNuid, Taken};
+use account_events::sync::Arc;
 use std::collections::HashSet;
-use std::sync::Arc;
 
 #[test]
 fn id_format_matches_nats() {

@@ -7,7 +7,7 @@ use account_events::{
     for_each_design,
 };
 
-fn manual_server<D: Design>() -> (Server<D>, std::sync::Arc<Recorder>) {
+fn manual_server<D: Design>() -> (Server<D>, account_events::sync::untracked::Arc<Recorder>) {
     let recorder = Recorder::new();
     let config = Config {
         seed: Some(7),

@@ -2,8 +2,8 @@
 #![cfg(not(any(loom, shuttle)))]
 
 use account_events::spec::Recorder;
+use account_events::sync::Arc;
 use account_events::{ClientId, ClientKind, Config, Design, Freshness, Server, for_each_design};
-use std::sync::Arc;
 
 #[test]
 fn concurrent_shutdown_thirty_two_callers() {
