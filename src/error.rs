@@ -2,8 +2,8 @@
 
 use crate::client::ClientId;
 
-/// Why a call on a [`crate::Server`] failed. A failed call changed nothing and sent nothing,
-/// except where a variant says otherwise.
+/// Reason a call on a [`crate::Server`] failed. A failed call changed nothing and sent nothing,
+/// except where a variant documents otherwise.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// No account of that name is registered.
@@ -23,7 +23,7 @@ pub enum Error {
     InvalidAccountName {
         /// The name requested.
         account: String,
-        /// What is wrong with it.
+        /// Reason the name is invalid.
         reason: &'static str,
     },
     /// The global account cannot be removed.

@@ -209,7 +209,7 @@ impl Epoch {
     }
 }
 
-/// What one call to [`Nuid::next_id`] did, for traces.
+/// Path one call to [`Nuid::next_id`] took, for traces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Taken {
     /// The id came from the current epoch.

@@ -48,7 +48,7 @@ pub trait EventSink: Send + 'static {
     fn publish(&mut self, event: AccountConnsEvent);
 }
 
-/// Who drains the send queue.
+/// Owner of the send-queue draining.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Consumer {
     /// A consumer thread started by the server and joined at shutdown.
@@ -266,7 +266,7 @@ impl<D: Design> Server<D> {
         D::NAME
     }
 
-    /// The global account `$G`.
+    /// Returns the global account `$G`.
     pub fn global_account(&self) -> Arc<Account<D>> {
         self.global.clone()
     }

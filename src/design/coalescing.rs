@@ -33,7 +33,7 @@
 //! to be `IDLE` and swaps in `FENCED`, so every pending update is published before the removal
 //! returns.
 
-use super::{Delivery, Design, Freshness, Trigger, snapshot_and_push};
+use super::{Delivery, Design, Freshness, Trigger, skip_without_lock, snapshot_and_push};
 use crate::account::Account;
 use crate::nuid::NuidKey;
 use crate::probe::Step;
@@ -66,12 +66,8 @@ impl Design for HybridCoalescing {
     fn server_slot(_key: NuidKey) -> Self::ServerSlot {}
 
     fn publish(core: &Core<Self>, account: &Account<Self>, trigger: Trigger) -> Delivery {
-        if account.is_global {
-            return Delivery::GlobalAccount;
-        }
-        if !core.events_enabled() {
-            core.count_dropped(account);
-            return Delivery::Dropped;
+        if let Some(skipped) = skip_without_lock(core, account) {
+            return skipped;
         }
 
         match claim(&account.slot.0) {

@@ -12,7 +12,7 @@
 //!   updates of different accounts share no lock, except the lane lock when two accounts map to
 //!   one lane, and no id word, except when two accounts map to one stripe.
 
-use super::{Delivery, Design, Trigger, snapshot_and_push};
+use super::{Delivery, Design, Trigger, skip_without_lock, snapshot_and_push};
 use crate::account::Account;
 use crate::nuid::NuidKey;
 use crate::probe::Step;
@@ -93,12 +93,8 @@ fn publish_under_event_lock<D>(
 where
     D: Design<AccountSlot = EventLock>,
 {
-    if account.is_global {
-        return Delivery::GlobalAccount;
-    }
-    if !core.events_enabled() {
-        core.count_dropped(account);
-        return Delivery::Dropped;
+    if let Some(skipped) = skip_without_lock(core, account) {
+        return skipped;
     }
 
     let _event = account.slot.0.lock();

@@ -4,7 +4,7 @@
 //! counts and version under the account lock, push the event onto the send queue. Designs differ
 //! in which lock orders those steps and where the id comes from. Whatever the design, one
 //! account's snapshot and push happen while the design excludes every other update of that
-//! account (a held lock, or for `HybridCoalescing` the publisher state), so two updates of that
+//! account: a held lock, or for `HybridCoalescing` the publisher state. So two updates of that
 //! account cannot push in the opposite order of their snapshots.
 //!
 //! A design is a type implementing [`Design`]; the server, every model and every test are generic
@@ -27,7 +27,7 @@ use crate::probe::Step;
 use crate::queue::Pushed;
 use crate::server::Core;
 
-/// What happened to the event of one update.
+/// Fate of the event of one update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delivery {
     /// The send queue accepted the event; it will be delivered.
@@ -54,7 +54,7 @@ pub enum Delivery {
     Stale,
 }
 
-/// What started an update.
+/// Cause of an update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trigger {
     /// A client was added or removed.
@@ -111,6 +111,23 @@ pub trait Design: Sized + Send + Sync + 'static {
     /// Waits until no update of the account is in progress. Synchronous designs have nothing to
     /// wait for.
     fn flush(_core: &Core<Self>, _account: &Account<Self>) {}
+}
+
+/// Returns the delivery of an update that needs no lock to decide: `$G` never gets an event, and
+/// once eventing has stopped the update is dropped and counted. Designs without a server-wide
+/// lock call this first; `GlobalLock` makes the same checks under its lock.
+pub(crate) fn skip_without_lock<D: Design>(
+    core: &Core<D>,
+    account: &Account<D>,
+) -> Option<Delivery> {
+    if account.is_global {
+        return Some(Delivery::GlobalAccount);
+    }
+    if !core.events_enabled() {
+        core.count_dropped(account);
+        return Some(Delivery::Dropped);
+    }
+    None
 }
 
 /// Snapshots the account and pushes its event. The caller holds the design's event lock for the
@@ -180,7 +197,7 @@ fn decide_heartbeat<D: Design>(core: &Core<D>, account: &Account<D>, state: &mut
         state.heartbeat = Some(generation);
         // Lock order: account lock, then the timers' lock.
         // NOTE: the timers' lock is one per server, so every update with connections takes it
-        // once, whatever the design; it is held only to replace one map entry.
+        // once, whatever the design. It is held only to replace one map entry.
         core.timers
             .arm(account.name.clone(), generation, core.heartbeat_interval);
         core.record(Step::HeartbeatArmed {

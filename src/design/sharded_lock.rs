@@ -6,7 +6,7 @@
 //! nothing over `GlobalLock`. Each shard's generator uses its own NUID stripe, whose prefixes no other stripe
 //! can produce, so ids stay unique across shards.
 
-use super::{Delivery, Design, Trigger, snapshot_and_push};
+use super::{Delivery, Design, Trigger, skip_without_lock, snapshot_and_push};
 use crate::account::Account;
 use crate::nuid::{NuidKey, SequentialNuid};
 use crate::probe::Step;
@@ -55,12 +55,8 @@ impl Design for ShardedLock {
     }
 
     fn publish(core: &Core<Self>, account: &Account<Self>, trigger: Trigger) -> Delivery {
-        if account.is_global {
-            return Delivery::GlobalAccount;
-        }
-        if !core.events_enabled() {
-            core.count_dropped(account);
-            return Delivery::Dropped;
+        if let Some(skipped) = skip_without_lock(core, account) {
+            return skipped;
         }
 
         let mut nuid = Self::shard(core, account).lock();

@@ -650,7 +650,7 @@ fn check_counted_drops(run: &Run, view: &View) -> Result<(), Violation> {
     Ok(())
 }
 
-/// The account's count states in change order, each with the trace position where it began.
+/// Returns the account's count states in change order, each with the trace position where it began.
 /// The first state is the empty account, at position 0.
 pub(crate) fn count_states<'a>(view: &View<'a>, account: &AccountName) -> Vec<(usize, Counts)> {
     let mut states = vec![(0, Counts::default())];

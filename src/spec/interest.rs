@@ -214,8 +214,8 @@ fn outcomes(run: &Run) -> impl Iterator<Item = (&Op, &CallOutcome)> {
         })
 }
 
-/// A `ChangeApplied` of the same account (or of another one) by another thread, between an
-/// `EventLockTaken` and the push that ends that update.
+/// Returns true if another thread applied a change of the same account (or of another one)
+/// between an `EventLockTaken` and the push that ends that update.
 fn change_during_update(steps: &[(&str, &Step)], same_account: bool) -> bool {
     steps.iter().enumerate().any(|(start, (thread, step))| {
         let Step::EventLockTaken { account } = step else {
@@ -312,8 +312,8 @@ fn concurrent_shutdowns(run: &Run) -> bool {
     false
 }
 
-/// A step matching `began` inside a publishing round that ended with a change pending: after
-/// the round's `EventLockTaken` and before the `Republishing` that followed it.
+/// Returns true if a step matching `began` happened inside a publishing round that ended with a
+/// change pending, that is after the round's `EventLockTaken` and before the `Republishing`.
 fn began_during_pending_round(steps: &[(&str, &Step)], began: impl Fn(&Step) -> bool) -> bool {
     steps.iter().enumerate().any(|(end, (publisher, step))| {
         if !matches!(step, Step::Republishing { .. }) {

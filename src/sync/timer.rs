@@ -8,8 +8,8 @@
 //!
 //! NOTE: under loom and shuttle time does not exist, so there is no timer thread: a due timer
 //! fires only when a model thread calls [`Timers::take`] and runs the firing itself. That makes
-//! the firing an explicit, nondeterministic step that the checker interleaves like any other,
-//! but no model checks deadlines or intervals; only the production tests do.
+//! the firing an explicit, nondeterministic step that the checker interleaves like any other.
+//! No model checks deadlines or intervals; only the production tests do.
 
 /// True where timers have deadlines and a thread serves them (production); false under the
 /// checkers, where a model fires a timer with [`Timers::take`].
