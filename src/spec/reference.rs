@@ -197,12 +197,9 @@ impl ReferenceServer {
             },
         };
 
-        model.counts.apply(kind, added);
-        if kind.is_internal() && added {
-            model.internal += 1;
-        } else if kind.is_internal() {
-            model.internal -= 1;
-        }
+        let mut tallied = (model.counts, model.internal);
+        crate::spec::check::tally(&mut tallied, kind, added);
+        (model.counts, model.internal) = tallied;
         model.version += 1;
         let version = model.version;
         let event_version = self.publish(account);

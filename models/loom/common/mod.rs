@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
+use std::panic::{self, AssertUnwindSafe};
 use std::time::Instant;
 
 use account_events::Design;
@@ -87,7 +88,7 @@ pub fn run_model<D: Design>(model: &str, scenario: Scenario, interests: &[Interl
             }
         }
     };
-    report.bound = explore(DEFAULT_PREEMPTION_BOUND, body);
+    report.bound = explore_reporting_deadlocks::<D>(model, body);
 
     report.executions = executions.load(Ordering::Relaxed);
     report.hits = lock(&hits).clone();
@@ -118,6 +119,36 @@ pub fn run_model<D: Design>(model: &str, scenario: Scenario, interests: &[Interl
             .collect::<Vec<_>>()
             .join("; ")
     );
+}
+
+/// Runs loom on `body` and names the model in loom's own deadlock report.
+///
+/// A deadlock is the `lock-order` invariant: loom aborts the execution in its scheduler, outside
+/// the body, when every thread waits on a lock or condition variable that no thread will release.
+fn explore_reporting_deadlocks<D: Design>(
+    model: &str,
+    body: impl Fn() + Send + Sync + 'static,
+) -> usize {
+    let explored =
+        panic::catch_unwind(AssertUnwindSafe(|| explore(DEFAULT_PREEMPTION_BOUND, body)));
+    match explored {
+        Ok(bound) => bound,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("");
+            if message.starts_with("deadlock") {
+                panic!(
+                    "model {model} on {}: invariant `lock-order` violated: loom found a \
+                     deadlock: {message}",
+                    D::NAME
+                );
+            }
+            panic::resume_unwind(payload)
+        }
+    }
 }
 
 /// One model's summary line; written as "fail" if the model panics before it finishes.
