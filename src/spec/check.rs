@@ -647,6 +647,22 @@ fn check_counted_drops(run: &Run, view: &View) -> Result<(), Violation> {
         return Err(violation(Invariant::CountedDrops, None, detail));
     }
 
+    // The calls' own return values, apart from the server's steps: each call that reports a
+    // dropped update is one the server must have counted. Coalesced changes may be dropped by
+    // another thread's round, so the server may count more than the calls report.
+    let reported = view
+        .calls
+        .iter()
+        .filter(|call| delivery_of(call.outcome) == Some(Delivery::Dropped))
+        .count() as u64;
+    if run.stats.dropped_updates < reported {
+        let detail = format!(
+            "{reported} call(s) returned a dropped update, but the server counted {}",
+            run.stats.dropped_updates
+        );
+        return Err(violation(Invariant::CountedDrops, None, detail));
+    }
+
     let began = view.first_step(|step| matches!(step, Step::ShutdownBegan));
     for (position, step) in view.steps() {
         let account = match step {
@@ -660,6 +676,15 @@ fn check_counted_drops(run: &Run, view: &View) -> Result<(), Violation> {
         }
     }
     Ok(())
+}
+
+/// The delivery a call reports, for changes and heartbeat firings.
+fn delivery_of(outcome: &CallOutcome) -> Option<Delivery> {
+    match outcome {
+        CallOutcome::Updated(update) => Some(update.delivery),
+        CallOutcome::Fired(delivery) => *delivery,
+        _ => None,
+    }
 }
 
 /// Returns the account's count states in change order, each with the trace position where it began.

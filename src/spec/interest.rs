@@ -148,9 +148,18 @@ impl Interleaving {
             Interleaving::PushRejectedByClose => steps
                 .iter()
                 .any(|(_, step)| matches!(step, Step::PushRejected { .. })),
-            Interleaving::UpdateDroppedByShutdown => steps
-                .iter()
-                .any(|(_, step)| matches!(step, Step::UpdateDropped { .. })),
+            // From the server's step or from a call's return value, so that an update dropped
+            // without its step still counts as the interleaving (and fails `counted-drops`).
+            Interleaving::UpdateDroppedByShutdown => {
+                steps
+                    .iter()
+                    .any(|(_, step)| matches!(step, Step::UpdateDropped { .. }))
+                    || outcomes(run).any(|(_, outcome)| match outcome {
+                        CallOutcome::Updated(update) => update.delivery == Delivery::Dropped,
+                        CallOutcome::Fired(delivery) => *delivery == Some(Delivery::Dropped),
+                        _ => false,
+                    })
+            }
             Interleaving::ChangeRejectedByShutdown => outcomes(run)
                 .any(|(_, outcome)| outcome == &CallOutcome::Failed(Error::ShutDown)),
             Interleaving::ConcurrentShutdowns => concurrent_shutdowns(run),
