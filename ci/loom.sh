@@ -29,7 +29,7 @@ elapsed=$(( $(date +%s) - started ))
 echo
 echo "loom summary: preemption bound $LOOM_MAX_PREEMPTIONS, ${elapsed} s in all (build included)"
 {
-    printf 'model\tdesign\tresult\texecutions\tbound\tseconds\tinterleavings of interest (hits)\n'
+    printf 'model\tdesign\tresult\texecutions\tbound\tseconds\tinterleavings of interest (hits)\tscenario\n'
     cat "$ACCOUNT_EVENTS_SUMMARY"
 } | column -t -s $'\t'
 

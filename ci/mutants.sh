@@ -8,6 +8,7 @@
 #   MUTANTS_BOUND   loom preemption bound for the runs (default 2)
 #   MUTANTS_DIR     scratch directory (default target/mutants); its target directory is reused
 #                   between patches, so only the patched files are rebuilt
+#   MUTANTS_ONLY    space-separated patch numbers or names to run (default: every patch)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,6 +21,10 @@ table="$scratch/kill-table.tsv"
 status=0
 for patch in ci/mutants/*.patch; do
     name=$(basename "$patch" .patch)
+    # shellcheck disable=SC2086
+    if [ -n "${MUTANTS_ONLY:-}" ] && ! printf ' %s ' $MUTANTS_ONLY | grep -qE " (${name%%-*}|$name) "; then
+        continue
+    fi
     work="$scratch/tree"
     rm -rf "$work"
     mkdir -p "$work"

@@ -64,6 +64,7 @@ pub fn run_model<D: Design>(model: &str, scenario: Scenario, interests: &[Interl
     let hits: Arc<Mutex<BTreeMap<Interleaving, u64>>> =
         Arc::new(Mutex::new(interests.iter().map(|&i| (i, 0)).collect()));
     let mut report = Report::new(model, D::NAME, executions.clone(), interests);
+    report.shape = shape_of(&scenario);
 
     let body = {
         let (executions, hits, model) = (executions.clone(), hits.clone(), model.to_owned());
@@ -121,6 +122,21 @@ pub fn run_model<D: Design>(model: &str, scenario: Scenario, interests: &[Interl
     );
 }
 
+/// Describes a scenario's size: threads (and the consumer thread if it has one), operations in
+/// the threads, and accounts.
+fn shape_of(scenario: &Scenario) -> String {
+    let operations: usize = scenario.threads.iter().map(Vec::len).sum();
+    let consumer = match scenario.consumer {
+        account_events::Consumer::Thread => " + consumer",
+        account_events::Consumer::Manual => "",
+    };
+    format!(
+        "{} threads{consumer}, {operations} operations, {} accounts",
+        scenario.threads.len(),
+        scenario.accounts.len()
+    )
+}
+
 /// Runs loom on `body` and names the model in loom's own deadlock report.
 ///
 /// A deadlock is the `lock-order` invariant: loom aborts the execution in its scheduler, outside
@@ -163,6 +179,8 @@ struct Report {
     hits: BTreeMap<Interleaving, u64>,
     result: &'static str,
     written: bool,
+    /// Threads, operations and accounts of the scenario: the model's bounds besides loom's own.
+    shape: String,
 }
 
 impl Report {
@@ -183,6 +201,7 @@ impl Report {
             hits: BTreeMap::new(),
             result: "fail",
             written: false,
+            shape: String::new(),
         }
     }
 
@@ -215,13 +234,14 @@ impl Report {
 
         if let Ok(path) = std::env::var("ACCOUNT_EVENTS_SUMMARY") {
             let line = format!(
-                "{}\t{}\t{}\t{}\t{}\t{seconds:.1}\t{}\n",
+                "{}\t{}\t{}\t{}\t{}\t{seconds:.1}\t{}\t{}\n",
                 self.model,
                 self.design,
                 self.result,
                 self.executions,
                 self.bound,
-                hits.join(" ")
+                hits.join(" "),
+                self.shape
             );
             let file = std::fs::OpenOptions::new()
                 .create(true)
