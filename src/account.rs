@@ -43,6 +43,9 @@ pub(crate) struct AccountState {
     pub(crate) heartbeat: Option<u64>,
     /// Last heartbeat generation handed out.
     pub(crate) heartbeat_generation: u64,
+    /// Version of the last snapshot pushed, if it reported zero connections. Coalescing designs
+    /// skip a snapshot that would repeat it (see `design::snapshot_and_push`).
+    pub(crate) pushed_zero: Option<u64>,
 }
 
 impl<D: Design> Account<D> {

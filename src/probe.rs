@@ -118,6 +118,12 @@ pub enum Step {
         /// The account.
         account: AccountName,
     },
+    /// A coalescing round found that its snapshot would repeat the account's last event, which
+    /// reported zero connections, and sent nothing.
+    RepeatSkipped {
+        /// The account.
+        account: AccountName,
+    },
     /// Shutdown stopped the timers and joined the timer thread.
     TimersStopped,
     /// The first shutdown caller began the shutdown.

@@ -48,7 +48,8 @@ pub enum Delivery {
     /// No event: the account was removed before the update could push.
     Fenced,
     /// No event of its own: another thread is publishing this account, and it publishes a
-    /// snapshot that includes this change before it stops (coalescing designs only).
+    /// snapshot that includes this change before it stops; or the account's last event, which
+    /// reported zero connections, already includes it (coalescing designs only).
     Coalesced,
     /// No event: a heartbeat firing found its timer cancelled or re-armed since it was taken.
     Stale,
@@ -163,11 +164,22 @@ pub(crate) fn snapshot_and_push<D: Design>(
     }
 
     let snapshot = state.counts;
+    if D::FRESHNESS == Freshness::Eventual && state.pushed_zero == Some(snapshot.version) {
+        // A coalescing round owes no event for this snapshot: the account's last event already
+        // reported it, with zero connections, and nothing follows that event, as in NATS. The
+        // change that started the round is covered by that event.
+        drop(state);
+        core.record(Step::RepeatSkipped {
+            account: account.name.clone(),
+        });
+        return Delivery::Coalesced;
+    }
     core.record(Step::SnapshotTaken {
         account: account.name.clone(),
         version: snapshot.version,
     });
     decide_heartbeat(core, account, &mut state);
+    state.pushed_zero = (snapshot.counts.total_conns == 0).then_some(snapshot.version);
     // Released before the push: later changes may proceed, and their own updates wait for the
     // event lock this caller still holds.
     drop(state);

@@ -27,7 +27,8 @@ pub enum Invariant {
     /// Every successful change is covered by an event accepted before its call returned, or for
     /// eventual designs, at quiescence.
     Freshness,
-    /// An update pushes at most one event.
+    /// An account never gets more pushes than changes plus heartbeat firings: counted per account,
+    /// over the whole run.
     OneEventPerUpdate,
     /// Last events and final counts agree at quiescence.
     FinalAccuracy,
@@ -706,6 +707,35 @@ pub(crate) fn count_states<'a>(view: &View<'a>, account: &AccountName) -> Vec<(u
     states
 }
 
+/// Per account in delivery order, no event repeats the snapshot of an earlier event that
+/// reported zero connections, on the coalescing designs. A synchronous design may repeat it: two
+/// updates whose changes both precede one snapshot each push that snapshot, one event per update
+/// as in NATS. A coalescing design has no such update to answer, so a repeat can only come from a
+/// heartbeat firing or a round with nothing new to report.
+fn check_nothing_repeats_zero(run: &Run) -> Result<(), Violation> {
+    if run.freshness == Freshness::Synchronous {
+        return Ok(());
+    }
+    let mut last_zero: HashMap<&AccountName, u64> = HashMap::new();
+    for event in &run.delivered {
+        if last_zero.get(&event.account) == Some(&event.version) {
+            let detail = format!(
+                "{event} repeats version {} after the event that reported zero connections",
+                event.version
+            );
+            return Err(violation(
+                Invariant::Heartbeat,
+                Some(&event.account),
+                detail,
+            ));
+        }
+        if event.counts.total_conns == 0 {
+            last_zero.insert(&event.account, event.version);
+        }
+    }
+    Ok(())
+}
+
 /// A read may return any state current during the call, or the next one: the store that a
 /// reader can see happens just before the change is recorded, under the same account lock.
 fn check_counts_read(view: &View) -> Result<(), Violation> {
@@ -741,8 +771,11 @@ fn check_counts_read(view: &View) -> Result<(), Violation> {
 }
 
 /// At quiescence an account has an armed heartbeat exactly when it is live and its last event
-/// reports connections; after shutdown no heartbeat is armed and the timers stopped first.
+/// reports connections; after shutdown no heartbeat is armed and the timers stopped first. An
+/// event that reports zero connections is the account's last until its next change: nothing
+/// repeats it, as a heartbeat would.
 fn check_heartbeat(run: &Run, view: &View) -> Result<(), Violation> {
+    check_nothing_repeats_zero(run)?;
     // A shutdown inside the scenario stops every timer before quiescence.
     let shut_down = view
         .calls

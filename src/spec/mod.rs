@@ -12,12 +12,12 @@
 //! | `per-account-order` | an account's versions never go backwards in queue order                    |
 //! | `freshness`         | a successful change is covered by an event of its account with a version at least its own, accepted before the call returned, unless shutdown dropped it (counted); on eventual designs a merged change is covered at quiescence |
 //! | `one-event-per-update` | an account never gets more pushes than changes and heartbeat firings |
-//! | `heartbeat`         | at quiescence a heartbeat is armed exactly for the live accounts whose last event has connections; none after shutdown |
+//! | `heartbeat`         | at quiescence a heartbeat is armed exactly for the live accounts whose last event has connections; none after shutdown; on coalescing designs nothing repeats a zero-connection snapshot |
 //! | `final-accuracy`    | at quiescence, each live account's last event equals its final counts, and those counts equal what the successful calls imply |
 //! | `shutdown`          | after a shutdown returns, nothing is accepted, the consumer has exited, and later calls fail with `ShutDown` |
 //! | `removal`           | after a removal returns, nothing of the account is accepted, later calls on it fail, and nothing but the caller's handle keeps it alive |
 //! | `counted-drops`     | every rejected push and dropped update is counted and happened after shutdown began |
-//! | `counts-read`       | a lock-free count read returns a state the account had during the call, and at quiescence it equals the locked counts |
+//! | `counts-read`       | a lock-free count read returns a state the account had during the call |
 //!
 //! "After" means later in the recorded order. Pushes, fences and the queue close are recorded
 //! under the locks that order them, so for them the recorded order is the real one. For the
