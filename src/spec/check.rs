@@ -736,6 +736,68 @@ fn check_nothing_repeats_zero(run: &Run) -> Result<(), Violation> {
     Ok(())
 }
 
+/// A heartbeat firing publishes only if, when it took its snapshot, its timer was still the
+/// account's current one: the account's last heartbeat decision before that snapshot armed the
+/// generation the firing carries. Otherwise a cancelled or replaced timer, a duplicate, has sent
+/// an event.
+fn check_firings_current(view: &View) -> Result<(), Violation> {
+    for call in &view.calls {
+        let (Op::FireHeartbeat { account }, CallOutcome::Fired(Some(Delivery::Accepted { .. }))) =
+            (call.op, call.outcome)
+        else {
+            continue;
+        };
+        let own_steps = || {
+            view.steps().filter(|(position, _)| {
+                *position > call.started
+                    && *position < call.returned
+                    && view.run.entries[*position].thread == call.thread
+            })
+        };
+        let fired = own_steps().find_map(|(_, step)| match step {
+            Step::HeartbeatFired {
+                account: fired,
+                generation,
+            } if fired == account => Some(*generation),
+            _ => None,
+        });
+        let snapshot = own_steps().find_map(|(position, step)| match step {
+            Step::SnapshotTaken { account: taken, .. } if taken == account => Some(position),
+            _ => None,
+        });
+        let (Some(generation), Some(snapshot)) = (fired, snapshot) else {
+            continue;
+        };
+
+        let last_decision = view
+            .steps()
+            .take_while(|(position, _)| *position < snapshot)
+            .filter_map(|(_, step)| match step {
+                Step::HeartbeatArmed {
+                    account: armed,
+                    generation,
+                } if armed == account => Some(Some(*generation)),
+                Step::HeartbeatCancelled { account: cancelled } if cancelled == account => {
+                    Some(None)
+                }
+                _ => None,
+            })
+            .last()
+            .flatten();
+        if last_decision != Some(generation) {
+            let detail = format!(
+                "a heartbeat firing of generation {generation} published at trace entry \
+                 {snapshot}, but the account's timer was then {}",
+                last_decision.map_or("cancelled".to_owned(), |current| format!(
+                    "generation {current}"
+                ))
+            );
+            return Err(violation(Invariant::Heartbeat, Some(account), detail));
+        }
+    }
+    Ok(())
+}
+
 /// A read may return any state current during the call, or the next one: the store that a
 /// reader can see happens just before the change is recorded, under the same account lock.
 fn check_counts_read(view: &View) -> Result<(), Violation> {
@@ -776,6 +838,7 @@ fn check_counts_read(view: &View) -> Result<(), Violation> {
 /// repeats it, as a heartbeat would.
 fn check_heartbeat(run: &Run, view: &View) -> Result<(), Violation> {
     check_nothing_repeats_zero(run)?;
+    check_firings_current(view)?;
     // A shutdown inside the scenario stops every timer before quiescence.
     let shut_down = view
         .calls

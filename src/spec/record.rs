@@ -83,8 +83,8 @@ pub struct FinalAccount {
     pub live: Counts,
     /// Whether it was removed.
     pub removed: bool,
-    /// Strong references to the account once the server was dropped, the scenario's own handle
-    /// included.
+    /// Strong references to the account after shutdown, before the server is dropped, the
+    /// scenario's own handle included.
     pub references: usize,
 }
 

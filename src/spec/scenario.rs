@@ -255,10 +255,12 @@ impl Scenario {
         let armed_after_shutdown = server.armed_heartbeats();
         let stats = server.stats();
         let nuid_max_seq = server.nuid_max_seq();
-        drop(server);
+        // Counted after shutdown but before the server is dropped: a removed account that the
+        // registry, a timer or a design slot still holds shows up here.
         for account in &mut accounts {
             account.references = Arc::strong_count(&handles[&account.name]);
         }
+        drop(server);
 
         let (entries, delivered) = recorder.take();
         Run {

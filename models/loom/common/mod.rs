@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::panic::{self, AssertUnwindSafe};
+use std::panic;
 use std::time::Instant;
 
 use account_events::Design;
@@ -139,32 +139,33 @@ fn shape_of(scenario: &Scenario) -> String {
 
 /// Runs loom on `body` and names the model in loom's own deadlock report.
 ///
-/// A deadlock is the `lock-order` invariant: loom aborts the execution in its scheduler, outside
-/// the body, when every thread waits on a lock or condition variable that no thread will release.
+/// A deadlock is the `lock-order` invariant: loom panics in its scheduler, outside the body, when
+/// every thread waits on a lock or condition variable that no thread will release, and the
+/// unwinding that follows aborts the process. So the model is named by a panic hook, which runs
+/// before any unwinding; the default hook is back in place once the exploration returns.
 fn explore_reporting_deadlocks<D: Design>(
     model: &str,
     body: impl Fn() + Send + Sync + 'static,
 ) -> usize {
-    let explored =
-        panic::catch_unwind(AssertUnwindSafe(|| explore(DEFAULT_PREEMPTION_BOUND, body)));
-    match explored {
-        Ok(bound) => bound,
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied())
-                .unwrap_or("");
-            if message.starts_with("deadlock") {
-                panic!(
-                    "model {model} on {}: invariant `lock-order` violated: loom found a \
-                     deadlock: {message}",
-                    D::NAME
-                );
-            }
-            panic::resume_unwind(payload)
+    let default_hook = panic::take_hook();
+    let named = format!("model {model} on {}", D::NAME);
+    panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("deadlock") {
+            eprintln!("{named}: invariant `lock-order` violated: loom found a deadlock: {message}");
         }
-    }
+        default_hook(info);
+    }));
+
+    let bound = explore(DEFAULT_PREEMPTION_BOUND, body);
+    // Unregisters this model's hook and puts the default one back.
+    drop(panic::take_hook());
+    bound
 }
 
 /// One model's summary line; written as "fail" if the model panics before it finishes.
