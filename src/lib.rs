@@ -31,7 +31,7 @@ pub use design::{
     Delivery, Design, Freshness, GlobalLock, Hybrid, HybridCoalescing, PerAccountLock, ShardedLock,
 };
 pub use error::Error;
-pub use event::{AccountConnsEvent, AccountCounts, AccountName, Counts};
+pub use event::{AccountConnsEvent, AccountCounts, AccountName, AccountStats, Counts, DataStats};
 pub use nuid::EventId;
 pub use server::{Config, Consumer, EventSink, Server, Stats, Update};
 
