@@ -68,8 +68,11 @@ pub struct AccountCounts {
     pub version: u64,
 }
 
-/// Message and byte totals of one direction, as NATS `DataStats` reports them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// Message and byte totals of one direction, as NATS `DataStats` reports them (its optional
+/// `gateways`, `routes` and `leafs` breakdowns are not kept).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct DataStats {
     /// Messages.
     pub msgs: u64,
