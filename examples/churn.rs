@@ -694,7 +694,15 @@ fn print_summary(summary: &Summary) {
     let _ = writeln!(
         err,
         "  {:<8} {:>7} {:>6} {:>9} {:>6} {:>8} {:>5} {:>10} {:>10}  state",
-        "account", "conns", "leafs", "internal", "subs", "version", "slow", "sent msgs", "recv msgs"
+        "account",
+        "conns",
+        "leafs",
+        "internal",
+        "subs",
+        "version",
+        "slow",
+        "sent msgs",
+        "recv msgs"
     );
     for account in &summary.accounts {
         let counts = account.final_state.counts;
