@@ -9,10 +9,10 @@
 //! 2. `$SYS.ACCOUNT.<acc>.SERVER.CONNS`, the newer subject for users and tools.
 //!
 //! Both copies carry the event's `id` and `timestamp` (taken when the event was built). The
-//! `server` block is stamped per message at publish time, as nats-server's send loop stamps it:
-//! `seq` goes up by one for every message, so the two copies of one event get consecutive
-//! values and `seq` increases strictly in publish order, and `time` is the clock at the stamp.
-//! Only the consumer thread calls the publisher, so `seq` is a plain counter.
+//! `server` block is stamped per message at publish time, as nats-server's send loop stamps it.
+//! `seq` goes up by one for every message, so it increases strictly in publish order and the two
+//! copies of one event get consecutive values. `time` is the clock at the stamp. Only the
+//! consumer thread calls the publisher, so `seq` is a plain counter.
 
 use std::fmt;
 use std::time::SystemTime;
