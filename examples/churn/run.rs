@@ -99,7 +99,7 @@ struct AccountSummary {
     expected: Counts,
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
