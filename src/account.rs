@@ -5,6 +5,9 @@
 //! Lock order: a design's event lock (server-wide or per account) is always taken before the
 //! account lock, never after, and nothing else is locked while the account lock is held.
 //!
+//! The subscription and traffic counters ([`AccountStats`]) live in the same locked state, so that
+//! an event's snapshot copies them together with the counts and adds no synchronization step.
+//!
 //! `removed` is the fence of account removal. It is set under the design's event lock and the
 //! account lock, and every update checks it under the account lock before it pushes, so once the
 //! removal has set it, no update of the account can push.
@@ -13,7 +16,8 @@ use std::collections::HashMap;
 
 use crate::client::{ClientId, ClientKind};
 use crate::design::Design;
-use crate::event::{AccountCounts, AccountName, Counts};
+use crate::error::Error;
+use crate::event::{AccountCounts, AccountName, AccountStats, Counts, DataStats};
 use crate::sync::Mutex;
 use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::sync::timer::Timers;
@@ -38,6 +42,7 @@ pub struct Account<D: Design> {
 pub(crate) struct AccountState {
     pub(crate) clients: HashMap<ClientId, ClientKind>,
     pub(crate) counts: AccountCounts,
+    pub(crate) stats: AccountStats,
     pub(crate) removed: bool,
     /// Generation of the armed heartbeat, if one is armed.
     pub(crate) heartbeat: Option<u64>,
@@ -106,6 +111,93 @@ impl<D: Design> Account<D> {
         self.state.lock().removed
     }
 
+    /// Returns the subscription and traffic counters.
+    pub fn stats(&self) -> AccountStats {
+        self.state.lock().stats
+    }
+
+    /// Adds messages and bytes that the server sent to the account's clients, and returns the
+    /// new counters. Publishes nothing: the account's next event carries them.
+    pub fn record_sent(&self, msgs: u64, bytes: u64) -> Result<AccountStats, Error> {
+        self.update_stats(|stats| {
+            add_data(&mut stats.sent, ["sent.msgs", "sent.bytes"], msgs, bytes)
+        })
+    }
+
+    /// Adds messages and bytes that the server received from the account's clients, and returns
+    /// the new counters. Publishes nothing: the account's next event carries them.
+    pub fn record_received(&self, msgs: u64, bytes: u64) -> Result<AccountStats, Error> {
+        self.update_stats(|stats| {
+            add_data(
+                &mut stats.received,
+                ["received.msgs", "received.bytes"],
+                msgs,
+                bytes,
+            )
+        })
+    }
+
+    /// Counts one slow-consumer incident of a client of the account, and returns the new
+    /// counters.
+    pub fn record_slow_consumer(&self) -> Result<AccountStats, Error> {
+        self.update_stats(|stats| {
+            stats.slow_consumers = checked("slow_consumers", stats.slow_consumers, 1, true)?;
+            Ok(())
+        })
+    }
+
+    /// Adds `count` subscriptions, and returns the new counters.
+    pub fn add_subscriptions(&self, count: u32) -> Result<AccountStats, Error> {
+        self.update_stats(|stats| {
+            let current = u64::from(stats.num_subscriptions);
+            let next = checked("num_subscriptions", current, u64::from(count), true)?;
+            stats.num_subscriptions = u32::try_from(next).map_err(|_| OutOfRange {
+                counter: "num_subscriptions",
+                current,
+                change: format!("adding {count}"),
+            })?;
+            Ok(())
+        })
+    }
+
+    /// Removes `count` subscriptions, and returns the new counters. Fails, changing nothing, if
+    /// the account has fewer.
+    pub fn remove_subscriptions(&self, count: u32) -> Result<AccountStats, Error> {
+        self.update_stats(|stats| {
+            let current = u64::from(stats.num_subscriptions);
+            let next = checked("num_subscriptions", current, u64::from(count), false)?;
+            // Cannot fail: `next` is at most the current u32 value.
+            stats.num_subscriptions = next as u32;
+            Ok(())
+        })
+    }
+
+    /// Applies `change` to a copy of the counters under the account lock, and stores the copy
+    /// only if the change succeeded, so a failed call changes nothing.
+    ///
+    /// Counters of `$G` are kept like any other account's, although `$G` never gets an event.
+    fn update_stats(
+        &self,
+        change: impl FnOnce(&mut AccountStats) -> Result<(), OutOfRange>,
+    ) -> Result<AccountStats, Error> {
+        let mut state = self.state.lock();
+        if state.removed {
+            return Err(Error::AccountRemoved {
+                account: self.name.to_string(),
+            });
+        }
+
+        let mut stats = state.stats;
+        change(&mut stats).map_err(|out_of_range| Error::CounterOutOfRange {
+            account: self.name.to_string(),
+            counter: out_of_range.counter,
+            current: out_of_range.current,
+            change: out_of_range.change,
+        })?;
+        state.stats = stats;
+        Ok(stats)
+    }
+
     /// Sets the removal fence and cancels the account's heartbeat. The caller holds the
     /// design's event lock for this account.
     pub(crate) fn fence(&self, timers: &Timers<AccountName>) {
@@ -153,6 +245,43 @@ impl AccountState {
         self.counts.version += 1;
         self.counts.version
     }
+}
+
+/// A counter change that would leave the counter's range; [`Account::update_stats`] adds the
+/// account name and turns it into [`Error::CounterOutOfRange`].
+struct OutOfRange {
+    counter: &'static str,
+    current: u64,
+    change: String,
+}
+
+/// Adds `amount` to (`add`) or subtracts it from `current`, or reports the change out of range.
+fn checked(counter: &'static str, current: u64, amount: u64, add: bool) -> Result<u64, OutOfRange> {
+    let next = if add {
+        current.checked_add(amount)
+    } else {
+        current.checked_sub(amount)
+    };
+    next.ok_or_else(|| OutOfRange {
+        counter,
+        current,
+        change: format!("{} {amount}", if add { "adding" } else { "removing" }),
+    })
+}
+
+/// Adds one direction's messages and bytes; changes neither if either would overflow.
+/// `names` are the counters' JSON paths, for the error.
+fn add_data(
+    data: &mut DataStats,
+    names: [&'static str; 2],
+    msgs: u64,
+    bytes: u64,
+) -> Result<(), OutOfRange> {
+    let next_msgs = checked(names[0], data.msgs, msgs, true)?;
+    let next_bytes = checked(names[1], data.bytes, bytes, true)?;
+    data.msgs = next_msgs;
+    data.bytes = next_bytes;
+    Ok(())
 }
 
 /// 64-bit FNV-1a hash.

@@ -52,6 +52,21 @@ pub enum Error {
         /// The client.
         client: ClientId,
     },
+    /// A counter update would take an account's counter below zero or past its maximum; nothing
+    /// changed.
+    #[error(
+        "counter `{counter}` of account {account:?} is {current}, so {change} would leave its range; nothing changed"
+    )]
+    CounterOutOfRange {
+        /// The account.
+        account: String,
+        /// The counter, as its JSON field is named (`num_subscriptions`, `sent.bytes`, ...).
+        counter: &'static str,
+        /// The counter's value, left unchanged.
+        current: u64,
+        /// The rejected change, such as "removing 3".
+        change: String,
+    },
     /// The server is shutting down or shut down.
     #[error("the server is shut down; no further changes are accepted")]
     ShutDown,

@@ -68,6 +68,35 @@ pub struct AccountCounts {
     pub version: u64,
 }
 
+/// Message and byte totals of one direction, as NATS `DataStats` reports them (its optional
+/// `gateways`, `routes` and `leafs` breakdowns are not kept).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct DataStats {
+    /// Messages.
+    pub msgs: u64,
+    /// Payload bytes of those messages.
+    pub bytes: u64,
+}
+
+/// Subscription and traffic counters of one account, which events carry beside the counts.
+///
+/// They are fed through [`crate::Account::record_sent`] and its siblings, kept under the account
+/// lock with the client set, and copied into an event at its snapshot. A change to them publishes
+/// nothing by itself, as in NATS: the next change or heartbeat carries the live values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AccountStats {
+    /// Subscriptions of the account's clients (NATS `num_subscriptions`).
+    pub num_subscriptions: u32,
+    /// Times a client of the account was found to be a slow consumer.
+    pub slow_consumers: u64,
+    /// Messages and bytes the server sent to the account's clients.
+    pub sent: DataStats,
+    /// Messages and bytes the server received from the account's clients.
+    pub received: DataStats,
+}
+
 /// One account-connections event, as pushed onto the send queue.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountConnsEvent {
@@ -77,6 +106,8 @@ pub struct AccountConnsEvent {
     pub account: AccountName,
     /// The count snapshot.
     pub counts: Counts,
+    /// Subscription and traffic counters, read in the same snapshot as `counts`.
+    pub stats: AccountStats,
     /// Snapshot version: per account, never decreases in queue order.
     pub version: u64,
     /// When the event was built. Fixed at the Unix epoch under the model checkers.

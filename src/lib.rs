@@ -7,6 +7,9 @@
 //! [`Hybrid`] use a per-account event lock with lock-free ids and eventing check, and
 //! [`HybridCoalescing`] merges updates that arrive while one is in flight.
 //!
+//! [`Publisher`] is the production end of the send queue: it turns each event into the JSON
+//! messages NATS publishes on `$SYS.SERVER.ACCOUNT.<acc>.CONNS` and `$SYS.ACCOUNT.<acc>.SERVER.CONNS`.
+//!
 //! [`spec`] states the correctness properties as executable checks over a recorded run; the loom
 //! models in `models/` and the tests in `tests/` run them on every design.
 
@@ -20,6 +23,7 @@ pub mod error;
 pub mod event;
 pub mod nuid;
 pub mod probe;
+pub mod publish;
 pub mod queue;
 pub mod server;
 pub mod spec;
@@ -31,8 +35,9 @@ pub use design::{
     Delivery, Design, Freshness, GlobalLock, Hybrid, HybridCoalescing, PerAccountLock, ShardedLock,
 };
 pub use error::Error;
-pub use event::{AccountConnsEvent, AccountCounts, AccountName, Counts};
+pub use event::{AccountConnsEvent, AccountCounts, AccountName, AccountStats, Counts, DataStats};
 pub use nuid::EventId;
+pub use publish::{AccountNumConns, Message, MessageSink, Publisher, ServerIdentity, ServerInfo};
 pub use server::{Config, Consumer, EventSink, Server, Stats, Update};
 
 /// Runs `$body` once per design, with `$design` naming the design type.

@@ -501,7 +501,8 @@ impl<D: Design> Server<D> {
         Some(self.core.fire(account, armed))
     }
 
-    /// Names of the accounts with an armed heartbeat, sorted.
+    /// Names of the accounts with an armed heartbeat, sorted. If the timer thread is running a
+    /// firing, waits for it to return first, because a firing re-arms the timer it took.
     pub fn armed_heartbeats(&self) -> Vec<AccountName> {
         let mut names = self.core.timers.armed_keys();
         names.sort();

@@ -174,6 +174,11 @@ pub(crate) fn snapshot_and_push<D: Design>(
         });
         return Delivery::Coalesced;
     }
+
+    // The stats are copied under the same account lock as the counts, so a snapshot adds no
+    // lock, atomic or other step that a model checker schedules, and a heartbeat firing carries
+    // the values current at its snapshot.
+    let stats = state.stats;
     core.record(Step::SnapshotTaken {
         account: account.name.clone(),
         version: snapshot.version,
@@ -188,6 +193,7 @@ pub(crate) fn snapshot_and_push<D: Design>(
         id,
         account: account.name.clone(),
         counts: snapshot.counts,
+        stats,
         version: snapshot.version,
         timestamp: crate::sync::now(),
     };

@@ -42,12 +42,18 @@ mod production {
         deadlines: BTreeSet<(Instant, K)>,
         armed: HashMap<K, (Instant, Armed)>,
         stopped: bool,
+        /// True while the timer thread runs a callback without the lock.
+        firing: bool,
     }
 
     /// Deadline queue served by one timer thread.
     pub struct Timers<K> {
         state: Mutex<State<K>>,
+        /// Wakes the timer thread when a deadline is added or the timers stop.
         changed: Condvar,
+        /// Wakes [`Timers::armed_keys`] when a callback has returned. A separate condvar, so that
+        /// a waiting reader never takes a wake-up meant for the timer thread.
+        idle: Condvar,
     }
 
     impl<K: Clone + Ord + Hash + Send + 'static> Default for Timers<K> {
@@ -64,8 +70,10 @@ mod production {
                     deadlines: BTreeSet::new(),
                     armed: HashMap::new(),
                     stopped: false,
+                    firing: false,
                 }),
                 changed: Condvar::new(),
+                idle: Condvar::new(),
             }
         }
 
@@ -88,8 +96,12 @@ mod production {
                     continue;
                 };
                 // Released while the firing runs: the firing arms or cancels timers itself.
+                state.firing = true;
                 drop(state);
+                let done = FiringDone(self);
                 on_due(key, armed);
+                // Clears `firing` also if the callback panics, so readers never wait forever.
+                drop(done);
                 state = self.state.lock();
             }
         }
@@ -125,8 +137,16 @@ mod production {
         }
 
         /// Returns the keys with an armed timer.
+        ///
+        /// Waits first for a callback in progress to return. The timer thread removes a timer
+        /// before its callback re-arms it, so a read during the callback would miss a timer that
+        /// is armed both before and after. Must not be called from inside a callback.
         pub fn armed_keys(&self) -> Vec<K> {
-            self.state.lock().armed.keys().cloned().collect()
+            let mut state = self.state.lock();
+            while state.firing {
+                self.idle.wait(&mut state);
+            }
+            state.armed.keys().cloned().collect()
         }
 
         /// Cancels every timer, stops accepting new ones and makes [`Timers::run`] return.
@@ -138,6 +158,16 @@ mod production {
                 state.armed.clear();
             }
             self.changed.notify_all();
+        }
+    }
+
+    /// Clears the `firing` flag and wakes the readers waiting for it, when dropped.
+    struct FiringDone<'a, K>(&'a Timers<K>);
+
+    impl<K> Drop for FiringDone<'_, K> {
+        fn drop(&mut self) {
+            self.0.state.lock().firing = false;
+            self.0.idle.notify_all();
         }
     }
 
