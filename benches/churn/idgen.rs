@@ -81,6 +81,9 @@ pub fn ids_per_second(generator: Generator, threads: usize, measure: Duration) -
     taken as f64 / seconds
 }
 
+/// One step under measurement, called with the call's index.
+type Step<'a> = Box<dyn FnMut(u64) + 'a>;
+
 /// Nanoseconds per call of each step an update adds to the bookkeeping, on one thread and
 /// without contention. Each is the median of `samples` runs of `calls` calls.
 pub fn step_costs(calls: u64, samples: usize) -> Vec<(&'static str, f64)> {
@@ -102,7 +105,7 @@ pub fn step_costs(calls: u64, samples: usize) -> Vec<(&'static str, f64)> {
     };
     let mut drained = Vec::new();
 
-    let mut steps: Vec<(&'static str, Box<dyn FnMut(u64) + '_>)> = vec![
+    let mut steps: Vec<(&'static str, Step<'_>)> = vec![
         (
             "lock-free NUID id (`Nuid::next_id`)",
             Box::new(|_| {

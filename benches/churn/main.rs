@@ -16,7 +16,8 @@
 //! ```
 //!
 //! `ACCOUNT_EVENTS_BENCH_SAMPLES` and `ACCOUNT_EVENTS_BENCH_MEASURE_MS` override the samples per
-//! cell and the measured milliseconds per sample of a full run.
+//! cell and the measured milliseconds per sample of a full run, and `ACCOUNT_EVENTS_BENCH_THREADS`
+//! (such as `1,2`) limits the thread counts, for quick comparisons.
 
 #[cfg(not(any(loom, shuttle)))]
 mod cell;

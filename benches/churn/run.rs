@@ -17,6 +17,7 @@ type Runner = fn(Shape, Timing, u64) -> Sample;
 
 struct Settings {
     smoke: bool,
+    threads: Vec<usize>,
     samples: usize,
     timing: Timing,
     step_calls: u64,
@@ -26,9 +27,23 @@ impl Settings {
     fn from_env() -> Settings {
         let smoke = std::env::var("ACCOUNT_EVENTS_BENCH_SMOKE").is_ok_and(|v| v == "1")
             || std::env::args().any(|arg| arg == "--smoke");
+        let threads = match std::env::var("ACCOUNT_EVENTS_BENCH_THREADS") {
+            Ok(list) => list
+                .split(',')
+                .map(|item| match item.trim().parse() {
+                    Ok(threads) if threads > 0 => threads,
+                    _ => panic!(
+                        "invalid ACCOUNT_EVENTS_BENCH_THREADS {list:?}: expected thread counts \
+                         separated by commas, such as 1,2"
+                    ),
+                })
+                .collect(),
+            Err(_) => THREADS.to_vec(),
+        };
         if smoke {
             return Settings {
                 smoke,
+                threads,
                 samples: 1,
                 timing: Timing {
                     warm_up: Duration::from_millis(2),
@@ -46,6 +61,7 @@ impl Settings {
         };
         Settings {
             smoke,
+            threads,
             samples: number("ACCOUNT_EVENTS_BENCH_SAMPLES", 5).max(1) as usize,
             timing: Timing {
                 warm_up: Duration::from_millis(40),
@@ -70,7 +86,7 @@ pub fn main() -> i32 {
 
     let mut cells = Vec::new();
     for accounts in ACCOUNTS {
-        for threads in THREADS {
+        for &threads in &settings.threads {
             let shape = Shape { threads, accounts };
             cells.extend(run_cell(shape, &runners, &settings));
         }
@@ -101,10 +117,10 @@ pub fn main() -> i32 {
         step_costs_ns,
         targets: Vec::new(),
     };
-    report.targets = report::evaluate_targets(&report, &THREADS, &ACCOUNTS);
+    report.targets = report::evaluate_targets(&report, &settings.threads, &ACCOUNTS);
     report.seconds_total = started.elapsed().as_secs_f64();
 
-    match write_outputs(&report, &designs) {
+    match write_outputs(&report, &designs, &settings.threads) {
         Ok(dir) => eprintln!(
             "wrote churn.md, churn.json and churn.png under {}",
             dir.display()
@@ -218,7 +234,7 @@ fn fill_ratios(cells: &mut [CellResult]) {
 
 fn run_id_generation(settings: &Settings) -> Vec<IdResult> {
     let mut results = Vec::new();
-    for threads in THREADS {
+    for &threads in &settings.threads {
         let mut rates: Vec<Vec<f64>> = Generator::ALL.iter().map(|_| Vec::new()).collect();
         for _ in 0..settings.samples {
             for (index, generator) in Generator::ALL.into_iter().enumerate() {
@@ -272,14 +288,18 @@ fn machine() -> Machine {
     Machine { cores, cpu, rustc }
 }
 
-fn write_outputs(report: &Report, designs: &[&str]) -> Result<PathBuf, Box<dyn std::error::Error>> {
+fn write_outputs(
+    report: &Report,
+    designs: &[&str],
+    threads: &[usize],
+) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let dir = PathBuf::from(target).join("bench");
     std::fs::create_dir_all(&dir)?;
 
     std::fs::write(
         dir.join("churn.md"),
-        report::markdown(report, designs, &THREADS, &ACCOUNTS),
+        report::markdown(report, designs, threads, &ACCOUNTS),
     )?;
     std::fs::write(
         dir.join("churn.json"),
@@ -287,7 +307,7 @@ fn write_outputs(report: &Report, designs: &[&str]) -> Result<PathBuf, Box<dyn s
     )?;
 
     plot::load_font()?;
-    plot::draw(report, designs, &THREADS, &ACCOUNTS, &dir.join("churn.png"))?;
+    plot::draw(report, designs, threads, &ACCOUNTS, &dir.join("churn.png"))?;
     Ok(dir)
 }
 
