@@ -143,20 +143,55 @@ pub fn step_costs(calls: u64, samples: usize) -> Vec<(&'static str, f64)> {
         ),
     ];
 
-    steps
+    let mut costs: Vec<(&'static str, f64)> = steps
         .iter_mut()
-        .map(|(label, step)| {
-            let mut runs: Vec<f64> = (0..samples)
-                .map(|_| {
-                    let start = Instant::now();
-                    for i in 0..calls {
-                        step(i);
-                    }
-                    start.elapsed().as_nanos() as f64 / calls as f64
-                })
-                .collect();
-            runs.sort_by(f64::total_cmp);
-            (*label, runs[runs.len() / 2])
+        .map(|(label, step)| (*label, median_ns(step, calls, samples)))
+        .collect();
+    costs.push((
+        "send-queue push with a consumer thread, which the push wakes when its lane was empty",
+        push_with_consumer(&event, calls, samples),
+    ));
+    costs
+}
+
+/// Median over `samples` runs of the nanoseconds per call of `step`.
+fn median_ns(step: &mut dyn FnMut(u64), calls: u64, samples: usize) -> f64 {
+    let mut runs: Vec<f64> = (0..samples)
+        .map(|_| {
+            let start = Instant::now();
+            for i in 0..calls {
+                step(i);
+            }
+            start.elapsed().as_nanos() as f64 / calls as f64
         })
-        .collect()
+        .collect();
+    runs.sort_by(f64::total_cmp);
+    runs[runs.len() / 2]
+}
+
+/// Pushes one lane from this thread while a consumer thread drains it as the server's does.
+fn push_with_consumer(event: &AccountConnsEvent, calls: u64, samples: usize) -> f64 {
+    let queue = SendQueue::new(16, None);
+    thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut batch = Vec::new();
+            loop {
+                let closed = queue.wait_for_work();
+                queue.drain_into(&mut batch);
+                batch.clear();
+                if closed {
+                    break;
+                }
+            }
+        });
+        let ns = median_ns(
+            &mut |_| {
+                black_box(queue.push(0, event.clone()));
+            },
+            calls,
+            samples,
+        );
+        queue.close();
+        ns
+    })
 }
