@@ -148,7 +148,7 @@ pub fn step_costs(calls: u64, samples: usize) -> Vec<(&'static str, f64)> {
         .map(|(label, step)| (*label, median_ns(step, calls, samples)))
         .collect();
     costs.push((
-        "send-queue push with a consumer thread, which the push wakes when its lane was empty",
+        "send-queue push with a consumer thread, pushes back to back",
         push_with_consumer(&event, calls, samples),
     ));
     costs
