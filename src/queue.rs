@@ -19,7 +19,9 @@
 //!
 //! The consumer sleeps on `wake` only after clearing `pending` and then finding every lane empty.
 //! A push that makes a lane non-empty sets `pending` under the wake lock, so a push that lands
-//! after the consumer looked at its lane always leaves `pending` set for the next look.
+//! after the consumer looked at its lane always leaves `pending` set for the next look. Before it
+//! sleeps, the consumer checks `pending` a few more times, yielding between checks: a push that
+//! finds the consumer awake costs no wake-up, which under churn was more than half of an update.
 //!
 //! ## Close
 //!

@@ -39,7 +39,7 @@ pub struct Timing {
     pub measure: Duration,
 }
 
-/// What one sample measured and checked.
+/// Measurements and check result of one sample.
 pub struct Sample {
     /// Updates completed in the measured interval.
     pub updates: u64,
@@ -126,7 +126,7 @@ pub fn run_sample<D: Design>(shape: Shape, timing: Timing, seed: u64) -> Sample 
             })
             .collect();
 
-        // Relaxed on the phase word: a worker that sees a change late moves at most one update
+        // Relaxed on the phase word: a worker that observes a change late moves at most one update
         // across a phase boundary, the same for every design.
         thread::sleep(timing.warm_up);
         phase.store(MEASURE, Ordering::Relaxed);
@@ -233,7 +233,7 @@ fn check_events<D: Design>(
     Ok(())
 }
 
-/// One worker: connects and disconnects clients of random accounts until the phase is `STOP`.
+/// Connects and disconnects clients of random accounts until the phase is `STOP`.
 fn churn<D: Design>(
     server: &Server<D>,
     accounts: &[Arc<Account<D>>],
@@ -319,7 +319,7 @@ impl XorShift {
         (self.next() % bound as u64) as usize
     }
 
-    /// The client mix: 70 % clients, 15 % leafnodes, 5 % each of the three internal kinds.
+    /// Picks a kind from the client mix: 70 % clients, 15 % leafnodes, 5 % each internal kind.
     fn kind(&mut self) -> ClientKind {
         match self.next() % 20 {
             0..=13 => ClientKind::Client,

@@ -3,8 +3,8 @@
 //! Every cell (threads × accounts) runs each design, and the `NoEvents` floor, for several
 //! samples. The designs are interleaved sample by sample, so the ratios to `GlobalLock` and to
 //! the floor come from the same conditions. Each sample starts a fresh server, warms up, then
-//! measures; the cell reports the median throughput of its samples and the latency percentiles
-//! of all its measured updates (HdrHistogram). Each sample also checks that no work was dropped.
+//! measures. A cell reports the median throughput of its samples and the latency percentiles of
+//! all its measured updates, from an HdrHistogram. Each sample also checks that no work was dropped.
 //! A cell that fails that check is marked FAILED and makes the run exit with status 1.
 //!
 //! Outputs, under `target/bench/` (or `$CARGO_TARGET_DIR/bench/`): `churn.md`, `churn.json` and
@@ -35,7 +35,7 @@ fn main() {
     std::process::exit(run::main());
 }
 
-/// The model checkers' sync backends only work inside a model, so there is nothing to measure.
+/// Prints why nothing runs: the model checkers' sync backends work only inside a model.
 #[cfg(any(loom, shuttle))]
 fn main() {
     eprintln!(

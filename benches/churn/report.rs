@@ -93,8 +93,8 @@ impl Report {
     }
 }
 
-/// Evaluates the three targets on the measured cells. `cores` picks the "as many threads as
-/// cores" cells.
+/// Evaluates the three targets on the measured cells. The second target uses the largest
+/// measured thread count that does not exceed the machine's cores.
 pub fn evaluate_targets(report: &Report, threads: &[usize], accounts: &[usize]) -> Vec<Target> {
     let mut targets = Vec::new();
 

@@ -3,8 +3,8 @@
 //! Production runs one timer thread with a deadline queue: an ordered set of `(scheduled, key)`
 //! pairs and a map from key to its entry. A key has one entry, so it never has two timers, and
 //! the thread sleeps until the earliest scheduled instant. Arming a key that is already armed
-//! only moves the entry's deadline and generation; the key keeps its earlier place in the set and
-//! the thread is not woken. When the thread reaches that place before the deadline, it puts the
+//! only moves the entry's deadline and generation. The key keeps its earlier place in the set,
+//! and the thread is not woken. When the thread reaches that place before the deadline, it puts the
 //! key back at its deadline. When a deadline passes, the thread removes the entry and calls the
 //! callback with the key and the generation it was last armed with. Cancelling removes the entry
 //! but does not wait for a callback that is already running.
@@ -57,7 +57,7 @@ mod production {
     }
 
     struct Entry {
-        /// Where the key sits in `deadlines`: the thread looks at the key then.
+        /// Instant under which the key sits in `deadlines`, when the thread next looks at it.
         scheduled: Instant,
         /// When the timer fires: a full interval after the latest arm.
         deadline: Instant,
