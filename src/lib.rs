@@ -5,7 +5,8 @@
 //! drains. How updates are serialized is a [`Design`]: [`GlobalLock`] is today's NATS server
 //! (one server-wide lock), [`ShardedLock`] splits that lock in 64, [`PerAccountLock`] and
 //! [`Hybrid`] use a per-account event lock with lock-free ids and eventing check, and
-//! [`HybridCoalescing`] merges updates that arrive while one is in flight.
+//! [`HybridCoalescing`] merges updates that arrive while one is in flight. [`NoEvents`] is not a
+//! design to run: it is the benchmark floor, the bookkeeping without events.
 //!
 //! [`Publisher`] is the production end of the send queue: it turns each event into the JSON
 //! messages NATS publishes on `$SYS.SERVER.ACCOUNT.<acc>.CONNS` and `$SYS.ACCOUNT.<acc>.SERVER.CONNS`.
@@ -32,7 +33,8 @@ pub mod sync;
 pub use account::{Account, GLOBAL_ACCOUNT};
 pub use client::{ClientId, ClientKind};
 pub use design::{
-    Delivery, Design, Freshness, GlobalLock, Hybrid, HybridCoalescing, PerAccountLock, ShardedLock,
+    Delivery, Design, Freshness, GlobalLock, Hybrid, HybridCoalescing, NoEvents, PerAccountLock,
+    ShardedLock,
 };
 pub use error::Error;
 pub use event::{AccountConnsEvent, AccountCounts, AccountName, AccountStats, Counts, DataStats};
@@ -40,7 +42,8 @@ pub use nuid::EventId;
 pub use publish::{AccountNumConns, Message, MessageSink, Publisher, ServerIdentity, ServerInfo};
 pub use server::{Config, Consumer, EventSink, Server, Stats, Update};
 
-/// Runs `$body` once per design, with `$design` naming the design type.
+/// Runs `$body` once per checked design, with `$design` naming the design type. The
+/// [`NoEvents`] benchmark floor is not among them.
 ///
 /// ```
 /// account_events::for_each_design!(D => {
@@ -78,6 +81,7 @@ static_assertions::assert_impl_all!(Server<Hybrid>: Send, Sync);
 static_assertions::assert_impl_all!(Server<ShardedLock>: Send, Sync);
 static_assertions::assert_impl_all!(Server<PerAccountLock>: Send, Sync);
 static_assertions::assert_impl_all!(Server<HybridCoalescing>: Send, Sync);
+static_assertions::assert_impl_all!(Server<NoEvents>: Send, Sync);
 static_assertions::assert_impl_all!(Account<Hybrid>: Send, Sync);
 static_assertions::assert_impl_all!(AccountConnsEvent: Send, Sync, Clone);
 // The per-account state each design adds, as the README's design table states it.

@@ -116,3 +116,68 @@ fn removal_cancels_heartbeat() {
         assert!(delivered(&recorder).is_empty(), "{}: heartbeat after removal", D::NAME);
     });
 }
+
+#[test]
+fn rearm_moves_deadline_full_interval() {
+    use account_events::sync::Mutex;
+    use account_events::sync::timer::Timers;
+    use std::time::Instant;
+
+    let interval = Duration::from_millis(150);
+    let timers: Timers<&'static str> = Timers::new();
+    let fired: Mutex<Vec<(u64, Instant)>> = Mutex::new(Vec::new());
+    let started = Instant::now();
+    let rearmed = std::thread::scope(|scope| {
+        scope
+            .spawn(|| timers.run(|_, armed| fired.lock().push((armed.generation, Instant::now()))));
+
+        assert!(!timers.arm("a", 1, interval), "nothing was armed before");
+        std::thread::sleep(Duration::from_millis(100));
+        let rearmed = Instant::now();
+        assert!(
+            timers.arm("a", 2, interval),
+            "the first timer was still armed"
+        );
+        std::thread::sleep(Duration::from_millis(400));
+        timers.stop();
+        rearmed
+    });
+
+    let fired = fired.lock();
+    assert_eq!(
+        fired.len(),
+        1,
+        "one firing per arm sequence, got {fired:?} after {started:?}"
+    );
+    let (generation, at) = fired[0];
+    assert_eq!(generation, 2, "the firing carries the latest generation");
+    assert!(
+        at >= rearmed + interval,
+        "fired {:?} after the re-arm, before a full interval of {interval:?}",
+        at - rearmed
+    );
+}
+
+#[test]
+fn cancel_after_rearm_stops_firing() {
+    use account_events::sync::Mutex;
+    use account_events::sync::timer::Timers;
+
+    let timers: Timers<&'static str> = Timers::new();
+    let fired = Mutex::new(0u32);
+    std::thread::scope(|scope| {
+        scope.spawn(|| timers.run(|_, _| *fired.lock() += 1));
+
+        timers.arm("a", 1, Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(20));
+        timers.arm("a", 2, Duration::from_millis(50));
+        assert!(timers.cancel(&"a"), "the re-armed timer was armed");
+        assert!(
+            timers.armed_keys().is_empty(),
+            "nothing stays armed after the cancel"
+        );
+        std::thread::sleep(Duration::from_millis(150));
+        timers.stop();
+    });
+    assert_eq!(*fired.lock(), 0, "a cancelled timer never fires");
+}

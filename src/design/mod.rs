@@ -13,11 +13,13 @@
 mod coalescing;
 mod global_lock;
 mod hybrid;
+mod no_events;
 mod sharded_lock;
 
 pub use coalescing::{HybridCoalescing, PublisherState};
 pub use global_lock::{GlobalLock, ServerLocked};
 pub use hybrid::{EventLock, Hybrid, PerAccountLock};
+pub use no_events::NoEvents;
 pub use sharded_lock::{EVENT_SHARDS, ShardedLock, Shards};
 
 use crate::account::{Account, AccountState};
@@ -53,6 +55,8 @@ pub enum Delivery {
     Coalesced,
     /// No event: a heartbeat firing found its timer cancelled or re-armed since it was taken.
     Stale,
+    /// No event: the design publishes nothing. Only the [`NoEvents`] benchmark floor returns it.
+    NotPublished,
 }
 
 /// Cause of an update.

@@ -331,6 +331,14 @@ fn check_freshness(view: &View) -> Result<(), Violation> {
                 );
                 return Err(violation(Invariant::Freshness, Some(account), detail));
             }
+            Delivery::NotPublished => {
+                let detail = format!(
+                    "`{}` reports that the design publishes nothing, which only the NoEvents \
+                     benchmark floor may report",
+                    call.op
+                );
+                return Err(violation(Invariant::Freshness, Some(account), detail));
+            }
             Delivery::Coalesced => check_coalesced(view, call, update)?,
             Delivery::GlobalAccount | Delivery::Dropped | Delivery::Rejected => {}
         }

@@ -1,10 +1,13 @@
 //! Heartbeat timers: at most one armed timer per key, for the whole server.
 //!
-//! Production runs one timer thread with a deadline queue: an ordered set of `(deadline, key)`
-//! pairs and a map from key to its entry. Arming a key replaces its entry, so a key never has two
-//! timers, and the thread sleeps until the earliest deadline. When a deadline passes, the thread
-//! removes the entry and calls the callback with the key and the generation it was armed with.
-//! Cancelling removes the entry but does not wait for a callback that is already running.
+//! Production runs one timer thread with a deadline queue: an ordered set of `(scheduled, key)`
+//! pairs and a map from key to its entry. A key has one entry, so it never has two timers, and
+//! the thread sleeps until the earliest scheduled instant. Arming a key that is already armed
+//! only moves the entry's deadline and generation. The key keeps its earlier place in the set,
+//! and the thread is not woken. When the thread reaches that place before the deadline, it puts the
+//! key back at its deadline. When a deadline passes, the thread removes the entry and calls the
+//! callback with the key and the generation it was last armed with. Cancelling removes the entry
+//! but does not wait for a callback that is already running.
 //!
 //! NOTE: under loom and shuttle time does not exist, so there is no timer thread: a due timer
 //! fires only when a model thread calls [`Timers::take`] and runs the firing itself. That makes
@@ -38,12 +41,29 @@ mod production {
 
     use super::Armed;
 
+    /// Timer state under the timers' lock.
+    ///
+    /// Re-arming an armed key only moves its deadline later, so it updates the key's entry and
+    /// leaves the key's place in `deadlines` (its `scheduled` instant) where it was. The thread
+    /// wakes at that earlier instant, finds the deadline not yet reached and puts the key back at
+    /// its deadline. So a re-arm, the operation every update with connections performs, is one
+    /// map update, and it never wakes the thread.
     struct State<K> {
+        /// `(scheduled, key)` for every armed key. A key's scheduled instant is never after its
+        /// deadline.
         deadlines: BTreeSet<(Instant, K)>,
-        armed: HashMap<K, (Instant, Armed)>,
+        armed: HashMap<K, Entry>,
         stopped: bool,
         /// True while the timer thread runs a callback without the lock.
         firing: bool,
+    }
+
+    struct Entry {
+        /// Instant under which the key sits in `deadlines`, when the thread next looks at it.
+        scheduled: Instant,
+        /// When the timer fires: a full interval after the latest arm.
+        deadline: Instant,
+        armed: Armed,
     }
 
     /// Deadline queue served by one timer thread.
@@ -82,24 +102,35 @@ mod production {
         pub fn run<F: FnMut(K, Armed)>(&self, mut on_due: F) {
             let mut state = self.state.lock();
             while !state.stopped {
-                let Some((deadline, key)) = state.deadlines.first().cloned() else {
+                let Some((scheduled, key)) = state.deadlines.first().cloned() else {
                     self.changed.wait(&mut state);
                     continue;
                 };
-                if deadline > Instant::now() {
-                    self.changed.wait_until(&mut state, deadline);
+                let now = Instant::now();
+                if scheduled > now {
+                    self.changed.wait_until(&mut state, scheduled);
                     continue;
                 }
 
-                state.deadlines.remove(&(deadline, key.clone()));
-                let Some((_, armed)) = state.armed.remove(&key) else {
+                state.deadlines.remove(&(scheduled, key.clone()));
+                let Some(entry) = state.armed.get_mut(&key) else {
+                    continue;
+                };
+                if entry.deadline > now {
+                    // Re-armed since it was scheduled: look again at the deadline.
+                    entry.scheduled = entry.deadline;
+                    let deadline = entry.deadline;
+                    state.deadlines.insert((deadline, key));
+                    continue;
+                }
+                let Some(entry) = state.armed.remove(&key) else {
                     continue;
                 };
                 // Released while the firing runs: the firing arms or cancels timers itself.
                 state.firing = true;
                 drop(state);
                 let done = FiringDone(self);
-                on_due(key, armed);
+                on_due(key, entry.armed);
                 // Clears `firing` also if the callback panics, so readers never wait forever.
                 drop(done);
                 state = self.state.lock();
@@ -109,31 +140,58 @@ mod production {
         /// Arms `key` to fire after `interval`, replacing any timer it had. Does nothing once
         /// the timers are stopped. Returns true if it replaced an armed timer.
         pub fn arm(&self, key: K, generation: u64, interval: Duration) -> bool {
-            let mut state = self.state.lock();
+            let mut guard = self.state.lock();
+            let state = &mut *guard;
             if state.stopped {
                 return false;
             }
             let deadline = Instant::now() + interval;
-            let replaced = remove(&mut state, &key);
-            state.deadlines.insert((deadline, key.clone()));
-            state.armed.insert(key, (deadline, Armed { generation }));
-            drop(state);
+            let armed = Armed { generation };
 
-            self.changed.notify_one();
+            let replaced = match state.armed.get_mut(&key) {
+                Some(entry) => {
+                    entry.deadline = deadline;
+                    entry.armed = armed;
+                    if entry.scheduled <= deadline {
+                        // The thread looks at the key no later than its deadline: nothing to
+                        // wake.
+                        return true;
+                    }
+                    // A shorter interval than before: the key must be looked at sooner.
+                    let scheduled = std::mem::replace(&mut entry.scheduled, deadline);
+                    state.deadlines.remove(&(scheduled, key.clone()));
+                    true
+                }
+                None => {
+                    let entry = Entry {
+                        scheduled: deadline,
+                        deadline,
+                        armed,
+                    };
+                    state.armed.insert(key.clone(), entry);
+                    false
+                }
+            };
+            state.deadlines.insert((deadline, key.clone()));
+            // The thread sleeps until the first scheduled instant, so only a new first one needs
+            // to wake it.
+            let first = state.deadlines.first().is_some_and(|(_, k)| *k == key);
+            drop(guard);
+
+            if first {
+                self.changed.notify_one();
+            }
             replaced
         }
 
         /// Cancels the timer of `key`. Returns true if one was armed.
         pub fn cancel(&self, key: &K) -> bool {
-            remove(&mut self.state.lock(), key)
+            remove(&mut self.state.lock(), key).is_some()
         }
 
         /// Removes the timer of `key` as if it were due now, and returns it.
         pub fn take(&self, key: &K) -> Option<Armed> {
-            let mut state = self.state.lock();
-            let (deadline, armed) = state.armed.remove(key)?;
-            state.deadlines.remove(&(deadline, key.clone()));
-            Some(armed)
+            remove(&mut self.state.lock(), key)
         }
 
         /// Returns the keys with an armed timer.
@@ -171,14 +229,10 @@ mod production {
         }
     }
 
-    fn remove<K: Clone + Ord + Hash>(state: &mut State<K>, key: &K) -> bool {
-        match state.armed.remove(key) {
-            Some((deadline, _)) => {
-                state.deadlines.remove(&(deadline, key.clone()));
-                true
-            }
-            None => false,
-        }
+    fn remove<K: Clone + Ord + Hash>(state: &mut State<K>, key: &K) -> Option<Armed> {
+        let entry = state.armed.remove(key)?;
+        state.deadlines.remove(&(entry.scheduled, key.clone()));
+        Some(entry.armed)
     }
 }
 
