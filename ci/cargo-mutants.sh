@@ -4,8 +4,9 @@
 # the stages before it missed:
 #
 #   1. shuttle  the shuttle models (--cfg shuttle), a reduced budget of generated scripts
-#   2. tests    the production tests (`cargo test`: proptest against the reference model, real
-#               threads, heartbeats with real time)
+#   2. tests    the production tests that run in seconds: NUID, server API, proptest against
+#               the reference model, shutdown, heartbeats with real time, designs, payloads
+#               (the scenario, soak and example runs are left to the other stages for time)
 #   3. loom     the loom models (--cfg loom, release, preemption bound 2)
 #
 # A mutant is caught if any stage fails on it. What survives all three is listed at the end and
@@ -70,7 +71,8 @@ stage() {
 
 stage shuttle - RUSTFLAGS="--cfg shuttle" ACCOUNT_EVENTS_SHUTTLE_SCRIPTS=20 \
     ACCOUNT_EVENTS_SHUTTLE_ITERATIONS=20 -- --test shuttle_scripts
-stage tests "$out/shuttle.missed" RUSTFLAGS= --
+stage tests "$out/shuttle.missed" RUSTFLAGS= -- --test nuid --test server_api --test reference \
+    --test shutdown --test heartbeat --test designs --test payload
 stage loom "$out/tests.missed" RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 \
     CARGO_PROFILE_RELEASE_INCREMENTAL=true -- --release --test loom -- --test-threads=1
 

@@ -10,7 +10,7 @@ use account_events::queue::SendQueue;
 use account_events::sync::Mutex;
 use account_events::sync::atomic::{AtomicBool, Ordering};
 use account_events::sync::timer::Timers;
-use account_events::{AccountConnsEvent, AccountName, Counts};
+use account_events::{AccountConnsEvent, AccountName, AccountStats, Counts};
 
 /// The id generators compared.
 #[derive(Clone, Copy, Debug)]
@@ -100,6 +100,7 @@ pub fn step_costs(calls: u64, samples: usize) -> Vec<(&'static str, f64)> {
         id,
         account: names[0].clone(),
         counts: Counts::default(),
+        stats: AccountStats::default(),
         version: 1,
         timestamp: SystemTime::UNIX_EPOCH,
     };
