@@ -3,7 +3,8 @@
 # command. The suite runs in stages, cheapest first, and each stage tests only the mutants that
 # the stages before it missed:
 #
-#   1. shuttle  the shuttle models (--cfg shuttle), a reduced budget of generated scripts
+#   1. shuttle  the shuttle models (--cfg shuttle), 10 generated scripts x 10 schedules per
+#               design and scheduler
 #   2. tests    the production tests that run in seconds: NUID, server API, proptest against
 #               the reference model, shutdown, heartbeats with real time, designs, payloads
 #               (the scenario, soak and example runs are left to the other stages for time)
@@ -12,7 +13,8 @@
 # A mutant is caught if any stage fails on it. What survives all three is listed at the end and
 # must be triaged in docs/MUTANTS.md: killed by a new check, or written down as equivalent.
 #
-# Usage: ci/cargo-mutants.sh [--shard K/N] [other cargo-mutants options]
+# Usage: ci/cargo-mutants.sh [--shard K/N] [other cargo-mutants options for stage 1]
+# Environment: CARGO_MUTANTS_JOBS, mutants tested at once in every stage (default 1).
 # Output: target/cargo-mutants/<stage>/mutants.out, and target/cargo-mutants/survivors.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,7 +60,8 @@ stage() {
     # Exit status 2 means some mutants were missed and 3 that some timed out: the next stage
     # takes both. Anything else (a failing baseline, a usage error) stops the run.
     local status=0
-    env "${envs[@]}" cargo mutants --no-shuffle -o "$out/$name" "${select[@]}" \
+    env "${envs[@]}" cargo mutants --no-shuffle --jobs "${CARGO_MUTANTS_JOBS:-1}" \
+        -o "$out/$name" "${select[@]}" \
         --test-tool cargo -- "$@" || status=$?
     if [ "$status" -ne 0 ] && [ "$status" -ne 2 ] && [ "$status" -ne 3 ]; then
         echo "stage $name: cargo-mutants exited with $status" >&2
@@ -69,8 +72,8 @@ stage() {
     echo "stage $name: $(wc -l < "$out/$name.missed") survivor(s), $(( $(date +%s) - started )) s"
 }
 
-stage shuttle - RUSTFLAGS="--cfg shuttle" ACCOUNT_EVENTS_SHUTTLE_SCRIPTS=20 \
-    ACCOUNT_EVENTS_SHUTTLE_ITERATIONS=20 -- --test shuttle_scripts
+stage shuttle - RUSTFLAGS="--cfg shuttle" ACCOUNT_EVENTS_SHUTTLE_SCRIPTS=10 \
+    ACCOUNT_EVENTS_SHUTTLE_ITERATIONS=10 -- --test shuttle_scripts
 stage tests "$out/shuttle.missed" RUSTFLAGS= -- --test nuid --test server_api --test reference \
     --test shutdown --test heartbeat --test designs --test payload
 stage loom "$out/tests.missed" RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 \
