@@ -687,7 +687,7 @@ fn check_counted_drops(run: &Run, view: &View) -> Result<(), Violation> {
     Ok(())
 }
 
-/// The delivery a call reports, for changes and heartbeat firings.
+/// Returns the delivery that a change or a heartbeat firing reports.
 fn delivery_of(outcome: &CallOutcome) -> Option<Delivery> {
     match outcome {
         CallOutcome::Updated(update) => Some(update.delivery),
@@ -718,8 +718,8 @@ pub(crate) fn count_states<'a>(view: &View<'a>, account: &AccountName) -> Vec<(u
 /// Per account in delivery order, no event repeats the snapshot of an earlier event that
 /// reported zero connections, on the coalescing designs. A synchronous design may repeat it: two
 /// updates whose changes both precede one snapshot each push that snapshot, one event per update
-/// as in NATS. A coalescing design has no such update to answer, so a repeat can only come from a
-/// heartbeat firing or a round with nothing new to report.
+/// as in NATS. A coalescing design owes no event to such an update, so a repeat can only come from
+/// a heartbeat firing or a round with nothing new to report.
 fn check_nothing_repeats_zero(run: &Run) -> Result<(), Violation> {
     if run.freshness == Freshness::Synchronous {
         return Ok(());
@@ -744,7 +744,7 @@ fn check_nothing_repeats_zero(run: &Run) -> Result<(), Violation> {
     Ok(())
 }
 
-/// A heartbeat firing publishes only if, when it took its snapshot, its timer was still the
+/// Checks that a heartbeat firing publishes only if, when it took its snapshot, its timer was still the
 /// account's current one: the account's last heartbeat decision before that snapshot armed the
 /// generation the firing carries. Otherwise a cancelled or replaced timer, a duplicate, has sent
 /// an event.
