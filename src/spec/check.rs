@@ -715,7 +715,7 @@ pub(crate) fn count_states<'a>(view: &View<'a>, account: &AccountName) -> Vec<(u
     states
 }
 
-/// Per account in delivery order, no event repeats the snapshot of an earlier event that
+/// Checks, per account in delivery order, that no event repeats the snapshot of an earlier event that
 /// reported zero connections, on the coalescing designs. A synchronous design may repeat it: two
 /// updates whose changes both precede one snapshot each push that snapshot, one event per update
 /// as in NATS. A coalescing design owes no event to such an update, so a repeat can only come from
@@ -744,10 +744,10 @@ fn check_nothing_repeats_zero(run: &Run) -> Result<(), Violation> {
     Ok(())
 }
 
-/// Checks that a heartbeat firing publishes only if, when it took its snapshot, its timer was still the
-/// account's current one: the account's last heartbeat decision before that snapshot armed the
-/// generation the firing carries. Otherwise a cancelled or replaced timer, a duplicate, has sent
-/// an event.
+/// Checks that a heartbeat firing publishes only if, when it took its snapshot, its timer was
+/// still the account's current one: the account's last heartbeat decision before that snapshot
+/// armed the generation the firing carries. Otherwise a cancelled or replaced timer, a duplicate,
+/// has sent an event.
 fn check_firings_current(view: &View) -> Result<(), Violation> {
     for call in &view.calls {
         let (Op::FireHeartbeat { account }, CallOutcome::Fired(Some(Delivery::Accepted { .. }))) =
