@@ -389,13 +389,7 @@ fn finish<D: Design>(
     handles.push(shared.global.clone());
     let mut finals: Vec<FinalAccount> = handles
         .iter()
-        .map(|account| FinalAccount {
-            name: account.name().clone(),
-            counts: account.counts(),
-            live: account.live_counts(),
-            removed: account.is_removed(),
-            references: 0,
-        })
+        .map(|account| FinalAccount::read(account.as_ref()))
         .collect();
     let armed_at_quiescence = shared.server.armed_heartbeats();
 

@@ -88,6 +88,20 @@ pub struct FinalAccount {
     pub references: usize,
 }
 
+impl FinalAccount {
+    /// Reads an account's final state. `references` starts at 0, for the caller to fill in once
+    /// the server has shut down.
+    pub fn read<D: crate::Design>(account: &crate::Account<D>) -> Self {
+        FinalAccount {
+            name: account.name().clone(),
+            counts: account.counts(),
+            live: account.live_counts(),
+            removed: account.is_removed(),
+            references: 0,
+        }
+    }
+}
+
 /// A recorded run, ready for [`crate::spec::check`].
 #[derive(Clone, Debug)]
 pub struct Run {

@@ -338,13 +338,7 @@ fn run_op<D: Design>(
 fn final_accounts<D: Design>(handles: &HashMap<AccountName, Arc<Account<D>>>) -> Vec<FinalAccount> {
     let mut accounts: Vec<_> = handles
         .values()
-        .map(|account| FinalAccount {
-            name: account.name().clone(),
-            counts: account.counts(),
-            live: account.live_counts(),
-            removed: account.is_removed(),
-            references: 0,
-        })
+        .map(|account| FinalAccount::read(account.as_ref()))
         .collect();
     accounts.sort_by(|a, b| a.name.cmp(&b.name));
     accounts
