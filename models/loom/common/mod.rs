@@ -130,10 +130,13 @@ fn shape_of(scenario: &Scenario) -> String {
         account_events::Consumer::Thread => " + consumer",
         account_events::Consumer::Manual => "",
     };
+    let plural =
+        |count: usize, noun: &str| format!("{count} {noun}{}", if count == 1 { "" } else { "s" });
     format!(
-        "{} threads{consumer}, {operations} operations, {} accounts",
-        scenario.threads.len(),
-        scenario.accounts.len()
+        "{}{consumer}, {}, {}",
+        plural(scenario.threads.len(), "thread"),
+        plural(operations, "operation"),
+        plural(scenario.accounts.len(), "account")
     )
 }
 
