@@ -181,3 +181,23 @@ fn cancel_after_rearm_stops_firing() {
     });
     assert_eq!(*fired.lock(), 0, "a cancelled timer never fires");
 }
+
+/// A timer armed while the timer thread sleeps with nothing to do must wake it: the first
+/// deadline of an idle timer queue is a new first deadline.
+#[test]
+fn heartbeat_after_idle_timer_thread() {
+    for_each_design!(D => {
+        let (server, recorder) = server_with_interval::<D>(Duration::from_millis(50));
+        let account = server.register_account("A").unwrap();
+
+        // Let the timer thread go idle: no timer is armed.
+        std::thread::sleep(Duration::from_millis(100));
+        server.add_client(&account, ClientId(1), ClientKind::Client).unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        server.shutdown();
+
+        // One event for the connect; the rest are heartbeats.
+        let heartbeats = delivered(&recorder).len().saturating_sub(1);
+        assert!(heartbeats >= 2, "{}: only {heartbeats} heartbeats in 400 ms", D::NAME);
+    });
+}

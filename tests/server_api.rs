@@ -93,10 +93,47 @@ fn account_registry_errors() {
         assert_eq!(server.register_account("A").unwrap_err(), Error::DuplicateAccount { account: "A".into() });
         assert_eq!(server.register_account(GLOBAL_ACCOUNT).unwrap_err(), Error::DuplicateAccount { account: GLOBAL_ACCOUNT.into() });
         assert!(matches!(server.register_account(""), Err(Error::InvalidAccountName { .. })));
-        assert!(matches!(server.register_account("a.b"), Err(Error::InvalidAccountName { .. })));
+        for invalid in ["a.b", "a b", "a*", "a>", "tab\there"] {
+            assert!(
+                matches!(server.register_account(invalid), Err(Error::InvalidAccountName { .. })),
+                "{}: {invalid:?} was accepted",
+                D::NAME
+            );
+        }
         assert_eq!(server.account("missing").unwrap_err(), Error::UnknownAccount { account: "missing".into() });
         assert_eq!(server.remove_account("missing"), Err(Error::UnknownAccount { account: "missing".into() }));
         assert_eq!(server.remove_account(GLOBAL_ACCOUNT), Err(Error::GlobalAccountRemoval));
+    });
+}
+
+#[test]
+fn server_reports_design_and_accounts() {
+    for_each_design!(D => {
+        let (server, _) = manual_server::<D>();
+        server.register_account("B").unwrap();
+        server.register_account("A").unwrap();
+
+        assert_eq!(server.design_name(), D::NAME);
+        let names: Vec<String> = server.account_names().iter().map(|name| name.to_string()).collect();
+        assert_eq!(names, [GLOBAL_ACCOUNT, "A", "B"], "{}", D::NAME);
+    });
+}
+
+#[test]
+fn publish_pending_counts_delivered_events() {
+    for_each_design!(D => {
+        let (server, recorder) = manual_server::<D>();
+        let account = server.register_account("A").unwrap();
+        for client in 0..3 {
+            server.add_client(&account, ClientId(client), ClientKind::Client).unwrap();
+        }
+
+        let delivered = server.publish_pending();
+
+        // One thread and no contention: every design publishes each of the three updates.
+        assert_eq!(delivered, 3, "{}", D::NAME);
+        assert_eq!(recorder.take().1.len(), 3, "{}", D::NAME);
+        assert_eq!(server.publish_pending(), 0, "{}: a second call delivered again", D::NAME);
     });
 }
 
@@ -124,6 +161,8 @@ fn calls_after_shutdown_fail() {
         let (server, _) = manual_server::<D>();
         let account = server.register_account("A").unwrap();
         server.add_client(&account, ClientId(1), ClientKind::Client).unwrap();
+
+        assert!(!server.is_shut_down(), "{}", D::NAME);
 
         server.shutdown();
 

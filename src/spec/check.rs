@@ -744,6 +744,31 @@ fn check_nothing_repeats_zero(run: &Run) -> Result<(), Violation> {
     Ok(())
 }
 
+/// Checks that each arming of an account's heartbeat uses a new, higher generation, which is
+/// what lets a firing tell its own timer from a replaced one.
+fn check_generations_increase(view: &View) -> Result<(), Violation> {
+    let mut last: HashMap<&AccountName, u64> = HashMap::new();
+    for (position, step) in view.steps() {
+        let Step::HeartbeatArmed {
+            account,
+            generation,
+        } = step
+        else {
+            continue;
+        };
+        if let Some(previous) = last.insert(account, *generation) {
+            if *generation <= previous {
+                let detail = format!(
+                    "the heartbeat was armed with generation {generation} at trace entry \
+                     {position}, after generation {previous}"
+                );
+                return Err(violation(Invariant::Heartbeat, Some(account), detail));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks that a heartbeat firing publishes only if, when it took its snapshot, its timer was
 /// still the account's current one: the account's last heartbeat decision before that snapshot
 /// armed the generation the firing carries. Otherwise a cancelled or replaced timer, a duplicate,
@@ -846,6 +871,7 @@ fn check_counts_read(view: &View) -> Result<(), Violation> {
 /// repeats it, as a heartbeat would.
 fn check_heartbeat(run: &Run, view: &View) -> Result<(), Violation> {
     check_nothing_repeats_zero(run)?;
+    check_generations_increase(view)?;
     check_firings_current(view)?;
     // A shutdown inside the scenario stops every timer before quiescence.
     let shut_down = view
