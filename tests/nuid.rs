@@ -30,6 +30,33 @@ fn sequence_steps_within_nats_bounds() {
     assert!((33..=332).contains(&step), "step {step}");
 }
 
+/// Every epoch draws its own step: check the bounds over many epochs, not one.
+#[test]
+fn steps_within_bounds_every_epoch() {
+    let mut nuid = SequentialNuid::new(NuidKey::from_seed(12).with_max_seq(4000));
+    let mut previous = nuid.next_id().0;
+    let mut steps = 0;
+    for _ in 0..5000 {
+        let (id, _) = nuid.next_id();
+        if id.prefix() == previous.prefix() {
+            let step = id.sequence().unwrap() - previous.sequence().unwrap();
+            assert!((33..=332).contains(&step), "step {step} after {previous}");
+            steps += 1;
+        }
+        previous = id;
+    }
+    assert!(
+        steps > 1000,
+        "only {steps} steps within an epoch were checked"
+    );
+}
+
+#[test]
+fn key_reports_max_seq() {
+    assert_eq!(NuidKey::from_seed(1).max_seq(), MAX_SEQ);
+    assert_eq!(NuidKey::from_seed(1).with_max_seq(32).max_seq(), 32);
+}
+
 #[test]
 fn seeded_keys_repeat() {
     let a = Nuid::new(NuidKey::from_seed(5), 2);
