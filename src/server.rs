@@ -470,6 +470,9 @@ impl<D: Design> Server<D> {
     /// Waits until no update is in progress on any account, so that every change completed
     /// before the call is covered by an accepted event (or was counted as dropped by shutdown).
     /// Synchronous designs return at once.
+    ///
+    /// NOTE: no model or test checks this promise: the models check coverage at quiescence,
+    /// after every thread joined, and no model calls `flush` while a publisher is at work.
     pub fn flush(&self) {
         let accounts: Vec<_> = self.core.registry.read().values().cloned().collect();
         for account in accounts {

@@ -114,6 +114,8 @@ fn server_reports_design_and_accounts() {
         server.register_account("A").unwrap();
 
         assert_eq!(server.design_name(), D::NAME);
+        assert!(server.global_account().is_global(), "{}", D::NAME);
+        assert!(!server.account("A").unwrap().is_global(), "{}", D::NAME);
         let names: Vec<String> = server.account_names().iter().map(|name| name.to_string()).collect();
         assert_eq!(names, [GLOBAL_ACCOUNT, "A", "B"], "{}", D::NAME);
     });
