@@ -14,7 +14,7 @@ use account_events::Design;
 use account_events::spec::catalog::CatalogEntry;
 use account_events::spec::{self, Interleaving, Scenario};
 use account_events::sync::model::explore;
-use account_events::sync::untracked::{Arc, AtomicU64, Mutex, Ordering, lock};
+use account_events::sync::untracked::{Arc, AtomicBool, AtomicU64, Mutex, Ordering, lock};
 
 /// Preemption bound used when `LOOM_MAX_PREEMPTIONS` is unset: the highest at which the whole
 /// suite finishes within 10 minutes on 2 cores (see README).
@@ -140,18 +140,34 @@ fn shape_of(scenario: &Scenario) -> String {
     )
 }
 
+/// Label of the model loom is exploring, for the panic hook that names deadlocks.
+static CURRENT_MODEL: Mutex<String> = Mutex::new(String::new());
+
+/// Set once the deadlock-naming panic hook is installed.
+static HOOK_INSTALLED: AtomicBool = AtomicBool::new(false);
+
 /// Runs loom on `body` and names the model in loom's own deadlock report.
 ///
 /// A deadlock is the `lock-order` invariant: loom panics in its scheduler, outside the body, when
 /// every thread waits on a lock or condition variable that no thread will release, and the
 /// unwinding that follows aborts the process. So the model is named by a panic hook, which runs
-/// before any unwinding; the default hook is back in place once the exploration returns.
+/// before any unwinding. The hook is installed once and never removed: loom's coroutine library
+/// wraps it with a filter for the panics it uses internally to end each execution, and removing
+/// ours would remove that filter too.
 fn explore_reporting_deadlocks<D: Design>(
     model: &str,
     body: impl Fn() + Send + Sync + 'static,
 ) -> usize {
-    let default_hook = panic::take_hook();
-    let named = format!("model {model} on {}", D::NAME);
+    *lock(&CURRENT_MODEL) = format!("model {model} on {}", D::NAME);
+    // Relaxed: the tests run on one thread; the flag only keeps the hook from being installed twice.
+    if !HOOK_INSTALLED.swap(true, Ordering::Relaxed) {
+        install_deadlock_hook();
+    }
+    explore(DEFAULT_PREEMPTION_BOUND, body)
+}
+
+fn install_deadlock_hook() {
+    let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
         let message = info
             .payload()
@@ -160,15 +176,15 @@ fn explore_reporting_deadlocks<D: Design>(
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("");
         if message.starts_with("deadlock") {
+            // `try_lock`: a panic hook must not block, even if the label's lock were held.
+            let named = CURRENT_MODEL
+                .try_lock()
+                .map(|label| label.clone())
+                .unwrap_or_else(|_| "a loom model".to_owned());
             eprintln!("{named}: invariant `lock-order` violated: loom found a deadlock: {message}");
         }
-        default_hook(info);
+        previous(info);
     }));
-
-    let bound = explore(DEFAULT_PREEMPTION_BOUND, body);
-    // Unregisters this model's hook and puts the default one back.
-    drop(panic::take_hook());
-    bound
 }
 
 /// One model's summary line; written as "fail" if the model panics before it finishes.
