@@ -474,7 +474,10 @@ impl<D: Design> Server<D> {
     /// NOTE: no model or test checks this promise: the models check coverage at quiescence,
     /// after every thread joined, and no model calls `flush` while a publisher is at work.
     pub fn flush(&self) {
-        let accounts: Vec<_> = self.core.registry.read().values().cloned().collect();
+        let mut accounts: Vec<_> = self.core.registry.read().values().cloned().collect();
+        // Sorted, so that the order of the waits does not depend on the map's hashing: loom
+        // requires every execution of a model to make the same choices in the same order.
+        accounts.sort_by(|a, b| a.name.cmp(&b.name));
         for account in accounts {
             D::flush(&self.core, &account);
         }

@@ -34,6 +34,7 @@ pub fn all<D: Design>() -> Vec<CatalogEntry> {
         shutdown_concurrent::<D>(),
         account_removal::<D>(),
         coalescing_lost_wakeup::<D>(),
+        flush_after_merge::<D>(),
         shutdown_with_pending::<D>(),
         removal_with_pending::<D>(),
         counts_read_without_lock::<D>(),
@@ -224,6 +225,23 @@ pub fn coalescing_lost_wakeup<D: Design>() -> CatalogEntry {
     };
     CatalogEntry {
         name: "coalescing_lost_wakeup",
+        scenario,
+        interests,
+    }
+}
+
+/// A change merges into another thread's update, then its thread flushes: the flush must wait
+/// until the publisher has pushed an event covering the merged change.
+pub fn flush_after_merge<D: Design>() -> CatalogEntry {
+    let scenario = Scenario::new(&["A"])
+        .thread([Op::add("A", 1)])
+        .thread([Op::add("A", 2), Op::Flush]);
+    let interests = match D::FRESHNESS {
+        Freshness::Eventual => vec![Interleaving::UpdateCoalesced],
+        Freshness::Synchronous => vec![Interleaving::ChangeDuringUpdate],
+    };
+    CatalogEntry {
+        name: "flush_after_merge",
         scenario,
         interests,
     }

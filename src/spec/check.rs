@@ -343,6 +343,7 @@ fn check_freshness(view: &View) -> Result<(), Violation> {
             Delivery::GlobalAccount | Delivery::Dropped | Delivery::Rejected => {}
         }
     }
+    check_flushes(view)?;
     Ok(())
 }
 
@@ -370,6 +371,43 @@ fn check_coalesced(view: &View, call: &Call, update: &Update) -> Result<(), Viol
         call.op, update.version
     );
     Err(violation(Invariant::Freshness, Some(account), detail))
+}
+
+/// `Server::flush` returns only once every change that completed before it is covered by an
+/// accepted event of its account, unless shutdown dropped a round of that account.
+fn check_flushes(view: &View) -> Result<(), Violation> {
+    for flush in view
+        .calls
+        .iter()
+        .filter(|call| matches!(call.op, Op::Flush))
+    {
+        for call in view
+            .calls
+            .iter()
+            .filter(|call| call.returned < flush.started)
+        {
+            let CallOutcome::Updated(update) = call.outcome else {
+                continue;
+            };
+            let account = &update.account;
+            if &**account == GLOBAL_ACCOUNT || had_drops(view, account) {
+                continue;
+            }
+            let covered = view.accepted().any(|(position, pushed, version, _)| {
+                pushed == account && version >= update.version && position < flush.returned
+            });
+            if !covered {
+                let detail = format!(
+                    "`{}` returned version {} before the flush at trace entry {}, but no event \
+                     of the account with that version or later was accepted before the flush \
+                     returned at entry {}",
+                    call.op, update.version, flush.started, flush.returned
+                );
+                return Err(violation(Invariant::Freshness, Some(account), detail));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Returns true if shutdown dropped an update or rejected a push of the account.

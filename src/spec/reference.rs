@@ -147,6 +147,7 @@ impl ReferenceServer {
             Op::RemoveAccount { account } => self.remove_account(account),
             Op::ReadCounts { account } => Expected::Counts(self.model(account).counts),
             Op::FireHeartbeat { account } => self.fire(account),
+            Op::Flush => Expected::Done,
             Op::Shutdown => {
                 self.shut_down = true;
                 for model in self.accounts.values_mut() {

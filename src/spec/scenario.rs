@@ -53,6 +53,8 @@ pub enum Op {
     },
     /// `Server::shutdown`.
     Shutdown,
+    /// `Server::flush`: waits until no update is in progress.
+    Flush,
 }
 
 impl Op {
@@ -107,7 +109,7 @@ impl Op {
             | Op::RemoveAccount { account }
             | Op::ReadCounts { account }
             | Op::FireHeartbeat { account } => Some(account),
-            Op::Shutdown => None,
+            Op::Shutdown | Op::Flush => None,
         }
     }
 }
@@ -125,6 +127,7 @@ impl fmt::Display for Op {
             Op::ReadCounts { account } => write!(f, "read counts of {account:?}"),
             Op::FireHeartbeat { account } => write!(f, "fire the heartbeat of {account:?}"),
             Op::Shutdown => f.write_str("shutdown"),
+            Op::Flush => f.write_str("flush"),
         }
     }
 }
@@ -329,6 +332,10 @@ fn run_op<D: Design>(
         }
         Op::Shutdown => {
             server.shutdown();
+            Ok(CallOutcome::Done)
+        }
+        Op::Flush => {
+            server.flush();
             Ok(CallOutcome::Done)
         }
     };
