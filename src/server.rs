@@ -470,9 +470,6 @@ impl<D: Design> Server<D> {
     /// Waits until no update is in progress on any account, so that every change completed
     /// before the call is covered by an accepted event (or was counted as dropped by shutdown).
     /// Synchronous designs return at once.
-    ///
-    /// NOTE: no model or test checks this promise: the models check coverage at quiescence,
-    /// after every thread joined, and no model calls `flush` while a publisher is at work.
     pub fn flush(&self) {
         let mut accounts: Vec<_> = self.core.registry.read().values().cloned().collect();
         // Sorted, so that the order of the waits does not depend on the map's hashing: loom
