@@ -259,7 +259,7 @@ impl Scenario {
         let stats = server.stats();
         let nuid_max_seq = server.nuid_max_seq();
         // Counted after shutdown but before the server is dropped: a removed account that the
-        // registry, a timer or a design slot still holds shows up here.
+        // registry, a timer or a design slot still keeps shows up here.
         for account in &mut accounts {
             account.references = Arc::strong_count(&handles[&account.name]);
         }
