@@ -11,7 +11,7 @@
 //! `churn.png`.
 //!
 //! ```sh
-//! cargo bench --bench churn                                 # full run, a few minutes
+//! cargo bench --bench churn                                 # full run, about a minute
 //! ACCOUNT_EVENTS_BENCH_SMOKE=1 cargo bench --bench churn    # smoke run, a few seconds
 //! ```
 //!
