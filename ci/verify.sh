@@ -9,7 +9,7 @@
 #   --full (default, CI)  loom at preemption bound 3; shuttle 200 scripts x 100 schedules per
 #                         design and scheduler; the whole seeded-bug catalog; bench smoke run.
 #   --quick (laptops)     loom at bound 2; shuttle 40 scripts x 20 schedules; no catalog; bench
-#                         smoke run. A quick report says which parts it left out.
+#                         smoke run. A quick report lists the parts it left out.
 #
 # Every step runs even if an earlier one failed, so the report shows everything; the exit status
 # is non-zero if any step failed. Each step's output is kept in target/verify/logs/.

@@ -66,7 +66,7 @@ struct Args {
     seed: Option<u64>,
 }
 
-/// What a run did, for the summary and the test.
+/// Outcome of a run, for the summary and the test.
 #[derive(Debug)]
 struct Summary {
     design: &'static str,

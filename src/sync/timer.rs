@@ -131,7 +131,8 @@ mod production {
                 drop(state);
                 let done = FiringDone(self);
                 on_due(key, entry.armed);
-                // Clears `firing` also if the callback panics, so readers never wait forever.
+                // Dropping the guard clears `firing` and wakes `armed_keys`, also when the
+                // callback panics and unwinds through it.
                 drop(done);
                 state = self.state.lock();
             }
