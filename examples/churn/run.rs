@@ -578,8 +578,8 @@ impl<D: Design> Worker<D> {
         let account = self.account(slot).clone();
         let op = Op::remove(account.name(), client.0);
         let result = self.call(&op, || self.shared.server.remove_client(&account, client));
-        // On success the client left; on `AccountRemoved` it may or may not have, and the
-        // removed account is no longer compared, so either way it is no longer tracked.
+        // The client stops being tracked either way. On success it left. On `AccountRemoved` it
+        // may not have, but the summary no longer compares the removed account's counts.
         self.connected[slot].swap_remove(position);
         result
     }
